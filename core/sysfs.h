@@ -1,0 +1,21 @@
+/* sysfs.h — reading sysfs safely: bounded attribute reads and a walk over
+ * the device tree that never follows symlinks. */
+#ifndef UEVBOX_SYSFS_H
+#define UEVBOX_SYSFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read DIR/NAME (dirfd may be AT_FDCWD) into buf, at most size-1 bytes,
+ * NUL-terminated, one trailing newline removed.  Returns the length, or
+ * -errno; -EFBIG if the attribute did not fit. */
+ssize_t sysfs_read_attr(int dirfd, const char *name, char *buf, size_t size);
+
+/* Walk SYSFS/devices depth-first, parents before children, and call cb for
+ * every directory that has a `uevent` file, with its DEVPATH ("/devices/…")
+ * and an fd of the directory (valid only during the call).  Symlinks are
+ * not followed.  A non-zero cb return stops the walk and is returned. */
+typedef int (*sysfs_walk_cb)(const char *devpath, int dirfd, void *arg);
+int sysfs_walk_devices(const char *sysfs, sysfs_walk_cb cb, void *arg);
+
+#endif

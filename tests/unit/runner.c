@@ -1,0 +1,70 @@
+/* runner.c — runs every registered unit case (optionally only those whose
+ * name contains argv[1]) and prints "N passed, N failed". */
+#include <stdio.h>
+#include <string.h>
+
+#include "unit.h"
+
+static struct unit_case *cases;
+static int case_failed;
+
+void unit_register(struct unit_case *c)
+{
+	struct unit_case **p = &cases;
+
+	/* keep registration order stable: file order from the linker */
+	while (*p)
+		p = &(*p)->next;
+	*p = c;
+}
+
+int unit_check(int ok, const char *expr, const char *file, int line)
+{
+	if (!ok) {
+		printf("  FAIL %s:%d: %s\n", file, line, expr);
+		case_failed = 1;
+	}
+	return ok;
+}
+
+int unit_check_int(long long got, long long want, const char *expr, const char *file, int line)
+{
+	if (got != want) {
+		printf("  FAIL %s:%d: %s == %lld, want %lld\n", file, line, expr, got, want);
+		case_failed = 1;
+	}
+	return got == want;
+}
+
+int unit_check_str(const char *got, const char *want, const char *expr, const char *file, int line)
+{
+	int ok = (got && want) ? !strcmp(got, want) : got == want;
+
+	if (!ok) {
+		printf("  FAIL %s:%d: %s == \"%s\", want \"%s\"\n", file, line, expr,
+		       got ? got : "(null)", want ? want : "(null)");
+		case_failed = 1;
+	}
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	struct unit_case *c;
+	int passed = 0, failed = 0;
+
+	for (c = cases; c; c = c->next) {
+		if (argc > 1 && !strstr(c->name, argv[1]))
+			continue;
+		case_failed = 0;
+		c->fn();
+		if (case_failed) {
+			printf("FAIL %s (%s)\n", c->name, c->file);
+			failed++;
+		} else {
+			passed++;
+		}
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
