@@ -1,17 +1,22 @@
 /* test_nl_msg.c — the netlink walkers with honest and lying lengths, the
  * attribute table and getters, and the request builder byte for byte. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nl_msg.h"
 #include "unit.h"
 
-/* walkers need 4-byte aligned data: copy literals into this */
-static uint32_t abuf[1024];
+/* walkers need 4-byte aligned data: literals are copied into a heap block
+ * of exactly their size (malloc aligns), so under ASan any read past the
+ * end is caught, not just wrong results */
+static void *abuf;
 static const void *al(const char *p, size_t n)
 {
-	memset(abuf, 0xa5, sizeof abuf);	/* junk after the end shows overreads */
-	memcpy(abuf, p, n);
+	free(abuf);
+	abuf = malloc(n ? n : 1);
+	if (abuf)
+		memcpy(abuf, p, n);
 	return abuf;
 }
 #define AL(lit) al((lit), sizeof(lit) - 1), sizeof(lit) - 1
