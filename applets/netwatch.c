@@ -44,7 +44,8 @@ APPLET(netwatch, "netwatch",
 "  -m            monitor: print every event like `ip monitor`; -t adds a\n"
 "                timestamp, -j prints one JSON object per line instead\n"
 "  -w            wait online: exit 0 once a default route and a routable\n"
-"                address exist; with -T, exit 1 after SECONDS\n"
+"                address exist; with -T, exit 1 after SECONDS (not with\n"
+"                -m or COMMAND)\n"
 "  -N NETNS      enter the network namespace /run/netns/NETNS first\n"
 "  -b BYTES      event socket receive buffer size\n"
 "  -k SECONDS    kill COMMAND's process group after SECONDS (default 60)\n"
@@ -52,7 +53,8 @@ APPLET(netwatch, "netwatch",
 "COMMAND runs with REASON (change, resync after lost events, resume after\n"
 "a suspend), IFACES (interfaces that changed), DEFAULT_IF, HAVE_V4 and\n"
 "HAVE_V6 (1 = routable address and default route of that family) set.\n"
-"One run at a time; changes during a run cause one more run after it.\n");
+"One run at a time; changes during a run cause one more run after it.\n"
+"COMMAND does not run for the state found at start.  SIGHUP: look again now.\n");
 
 #define MAX_GLOBS 16
 #define DRAIN_MAX 256		/* datagrams per wakeup: timers stay on time */
@@ -253,8 +255,8 @@ static int drain(struct nw *w)
 		if (n == -ENOBUFS || n == -EMSGSIZE) {
 			/* events were lost: only a full re-dump can tell */
 			if (w->monitor)
-				msg(w->json ? "events lost (%s), resync" : "events lost (%s), resync",
-				    n == -ENOBUFS ? "ENOBUFS" : "truncated");
+				msg("events lost (%s)%s", n == -ENOBUFS ? "ENOBUFS" : "truncated",
+				    w->need_state ? ", resync" : "");
 			mark(w, R_RESYNC);
 			continue;
 		}
@@ -280,6 +282,10 @@ static int on_signal(struct nw *w)
 
 	if (read(w->sigfd, &si, sizeof si) != sizeof si)
 		return 0;
+	if (si.ssi_signo == SIGHUP) {
+		mark(w, R_RESYNC);	/* look again now, as after lost events */
+		return 0;
+	}
 	if (si.ssi_signo != SIGCHLD) {
 		if (w->child)
 			kill(-w->child, SIGTERM);
@@ -295,7 +301,7 @@ static int on_signal(struct nw *w)
 			msg("%s: exit status %d", w->cmd[0], WEXITSTATUS(status));
 	}
 	if (!w->child && w->pending)
-		mark(w, R_CHANGE);	/* fire at once: the debounce is over */
+		mark(w, R_CHANGE);	/* the pending look, after the quiet time */
 	return 0;
 }
 
@@ -348,7 +354,7 @@ static int loop(struct nw *w)
 		now = now_ms(CLOCK_MONOTONIC);
 		/* a suspend stops MONOTONIC but not BOOTTIME */
 		t = now_ms(CLOCK_BOOTTIME);
-		if ((t - w->boot0) - (now - w->mono0) > RESUME_GAP_MS)
+		if (rt_slept(w->mono0, w->boot0, now, t, RESUME_GAP_MS))
 			mark(w, R_RESUME);
 		w->boot0 = t;
 		w->mono0 = now;

@@ -34,3 +34,8 @@ void rt_debounce_done(struct rt_debounce *d)
 {
 	d->dirty = 0;
 }
+
+int rt_slept(int64_t mono0, int64_t boot0, int64_t mono1, int64_t boot1, int64_t gap_ms)
+{
+	return (boot1 - boot0) - (mono1 - mono0) > gap_ms;
+}

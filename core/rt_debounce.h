@@ -21,4 +21,10 @@ int64_t rt_debounce_wait(const struct rt_debounce *d, int64_t now);
 /* The caller acted: the burst is over. */
 void rt_debounce_done(struct rt_debounce *d);
 
+/* Did the machine sleep between two samples of (MONOTONIC, BOOTTIME)?
+ * BOOTTIME keeps counting while suspended, MONOTONIC stops: a difference
+ * of more than gap_ms between their advances means a suspend/resume.
+ * kernel: kernel/time/timekeeping.c (offs_boot grows on resume) */
+int rt_slept(int64_t mono0, int64_t boot0, int64_t mono1, int64_t boot1, int64_t gap_ms);
+
 #endif

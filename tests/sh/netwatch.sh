@@ -182,6 +182,30 @@ check run_timeout_kills grep -q 'timed out' "$TMPD/nw4.err"
 kill "$NW"; wait "$NW" 2>/dev/null
 expect_eq run_timeout_no_end "$(tr '\n' ' ' < "$OUT")" "start "
 
+# --- -i/-x filters, -R rules, SIGHUP (no COMMAND: one line per change) -----
+"$UEVBOX" netwatch -N "$NS" -d 100 -i 'nwa*' > "$TMPD/i.out" 2>&1 & P1=$!
+"$UEVBOX" netwatch -N "$NS" -d 100 -x 'nwa*' > "$TMPD/x.out" 2>&1 & P2=$!
+"$UEVBOX" netwatch -N "$NS" -d 100 -R > "$TMPD/R.out" 2>&1 & P3=$!
+PIDS="$PIDS $P1 $P2 $P3"
+sleep 1
+nip addr add 10.9.6.1/24 dev nwa0
+settle "$TMPD/i.out" 1 >/dev/null
+expect_eq include_glob_fires "$(cat "$TMPD/i.out")" "REASON=change IFACES='nwa0' DEFAULT_IF=nwa0 HAVE_V4=1 HAVE_V6=0"
+expect_eq exclude_glob_silent "$(lines "$TMPD/x.out")" 0
+nip addr add 10.9.7.1/24 dev nwb0
+settle "$TMPD/x.out" 1 >/dev/null
+expect_eq exclude_glob_other_iface "$(cat "$TMPD/x.out")" "REASON=change IFACES='nwb0' DEFAULT_IF= HAVE_V4=0 HAVE_V6=0"
+expect_eq include_glob_other_silent "$(lines "$TMPD/i.out")" 1
+nip rule add from 10.9.8.0/24 table 100
+settle "$TMPD/R.out" 1 >/dev/null
+expect_eq rules_watched "$(lines "$TMPD/R.out")" 1
+check rules_line grep -q '^REASON=change IFACES=.. DEFAULT_IF= HAVE_V4=0 HAVE_V6=0$' "$TMPD/R.out"
+expect_eq rules_not_watched_by_default "$(lines "$TMPD/i.out")" 1
+kill -HUP "$P1"; sleep 0.5
+expect_eq sighup_no_change_no_line "$(lines "$TMPD/i.out")" 1
+check sighup_still_running kill -0 "$P1"
+kill "$P1" "$P2" "$P3"; wait "$P1" "$P2" "$P3" 2>/dev/null
+
 # --- usage ------------------------------------------------------------------
 "$UEVBOX" netwatch -4 -6 >/dev/null 2>&1; expect_eq usage_4_and_6 $? 2
 "$UEVBOX" netwatch -N no-such-ns-$$ -w -T 1 >/dev/null 2>&1; expect_eq bad_netns_exit_1 $? 1

@@ -436,3 +436,13 @@ TEST(rt_default_metric_multipath)
 	((unsigned char *)w)[16 + 12 + 8 + 4] = 0xff;	/* rtnh_len */
 	CHECK_INT(rt_parse_route((const struct nlmsghdr *)w, &r), -EBADMSG);
 }
+
+TEST(rt_slept_gap)
+{
+	/* 10 s of both clocks: awake */
+	CHECK(!rt_slept(1000, 5000, 11000, 15000, 2000));
+	/* BOOTTIME ran 60 s ahead: slept */
+	CHECK(rt_slept(1000, 5000, 11000, 75000, 2000));
+	/* 1.9 s of scheduling jitter is not a suspend */
+	CHECK(!rt_slept(1000, 5000, 11000, 16900, 2000));
+}
