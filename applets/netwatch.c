@@ -104,6 +104,32 @@ static const char *ifname_cb(int32_t idx, void *arg)
 
 /* -- monitor output --------------------------------------------------- */
 
+/* Wall-clock time as 2026-01-02T03:04:05.123456Z.  UTC by hand: the
+ * time-zone machinery of localtime() would double this applet's size. */
+static void utc_stamp(char *buf, size_t size)
+{
+	struct timespec t;
+	long long days, z, era, doe, yoe, y, doy, mp, d, m;
+	long secs;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	days = t.tv_sec / 86400;
+	secs = (long)(t.tv_sec % 86400);
+	/* days since 1970-01-01 to a civil date (proleptic Gregorian) */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (int)(y + (m <= 2)), (int)m,
+		 (int)d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+		 (int)(t.tv_nsec / 1000));
+}
+
 static void print_event(struct nw *w, const struct nlmsghdr *nlh)
 {
 	char line[1024], ts[64] = "";
@@ -142,15 +168,8 @@ static void print_event(struct nw *w, const struct nlmsghdr *nlh)
 	}
 	if (n <= 0 && n != -ENOSPC)
 		return;
-	if (w->stamp) {
-		struct timespec t;
-		struct tm tm;
-
-		clock_gettime(CLOCK_REALTIME, &t);
-		localtime_r(&t.tv_sec, &tm);
-		n = (int)strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(ts + n, sizeof ts - n, ".%06ld", t.tv_nsec / 1000);
-	}
+	if (w->stamp)
+		utc_stamp(ts, sizeof ts);
 	if (w->json && w->stamp)
 		printf("{\"time\":\"%s\",%s\n", ts, line + 1);
 	else if (w->stamp)
@@ -161,6 +180,36 @@ static void print_event(struct nw *w, const struct nlmsghdr *nlh)
 }
 
 /* -- running COMMAND --------------------------------------------------- */
+
+/* COMMAND's environment: ours minus any old values of the five, plus them.
+ * Built in the forked child in static storage (no malloc there). */
+#define ENV_MAX 512
+static char *child_env[ENV_MAX + 6];
+static char env_buf[5][640];
+
+static void make_env(struct nw *w, const char *reason, const char *ifaces)
+{
+	static const char *const ours[] = { "REASON=", "IFACES=", "DEFAULT_IF=", "HAVE_V4=",
+					    "HAVE_V6=" };
+	extern char **environ;
+	size_t i, j, n = 0;
+
+	for (i = 0; environ[i] && n < ENV_MAX; i++) {
+		for (j = 0; j < 5; j++)
+			if (!strncmp(environ[i], ours[j], strlen(ours[j])))
+				break;
+		if (j == 5)
+			child_env[n++] = environ[i];
+	}
+	snprintf(env_buf[0], sizeof env_buf[0], "REASON=%s", reason);
+	snprintf(env_buf[1], sizeof env_buf[1], "IFACES=%s", ifaces);
+	snprintf(env_buf[2], sizeof env_buf[2], "DEFAULT_IF=%s", rt_summary_default_if(&w->cur));
+	snprintf(env_buf[3], sizeof env_buf[3], "HAVE_V4=%d", w->cur.have_v4);
+	snprintf(env_buf[4], sizeof env_buf[4], "HAVE_V6=%d", w->cur.have_v6);
+	for (j = 0; j < 5; j++)
+		child_env[n++] = env_buf[j];
+	child_env[n] = NULL;
+}
 
 static void run_command(struct nw *w, const char *reason, const char *ifaces)
 {
@@ -176,12 +225,8 @@ static void run_command(struct nw *w, const char *reason, const char *ifaces)
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		setpgid(0, 0);	/* own group: a timeout kills all of it */
-		if (setenv("REASON", reason, 1) || setenv("IFACES", ifaces, 1) ||
-		    setenv("DEFAULT_IF", rt_summary_default_if(&w->cur), 1) ||
-		    setenv("HAVE_V4", w->cur.have_v4 ? "1" : "0", 1) ||
-		    setenv("HAVE_V6", w->cur.have_v6 ? "1" : "0", 1))
-			_exit(127);
-		execvp(w->cmd[0], w->cmd);
+		make_env(w, reason, ifaces);
+		execvpe(w->cmd[0], w->cmd, child_env);
 		msg_errno(errno, "%s", w->cmd[0]);
 		_exit(127);
 	}

@@ -2,7 +2,6 @@
  * to the interesting summary and compare summaries (contract in
  * rt_state.h).  Pure: no syscalls. */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -281,16 +280,73 @@ int rt_addr_routable(const struct rt_addr *a)
 	return (p[0] & 0xe0) == 0x20;			/* global 2000::/3 */
 }
 
+/* One bracket expression at p ('[' already consumed) against c: returns
+ * the pattern after ']' and sets *hit, or NULL if unterminated. */
+static const char *bracket(const char *p, unsigned char c, int *hit)
+{
+	int neg = *p == '!' || *p == '^', first = 1;
+
+	p += neg;
+	*hit = 0;
+	for (; *p && (*p != ']' || first); p++, first = 0) {
+		unsigned char lo = (unsigned char)*p, hi = lo;
+
+		if (p[1] == '-' && p[2] && p[2] != ']') {
+			hi = (unsigned char)p[2];
+			p += 2;
+		}
+		if (c >= lo && c <= hi)
+			*hit = 1;
+	}
+	if (!*p)
+		return NULL;
+	*hit ^= neg;
+	return p + 1;
+}
+
+int rt_glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL, *next;
+	int hit;
+
+	/* iterative with one backtrack point: the last '*' seen */
+	while (*s) {
+		if (*pat == '*') {
+			star = ++pat;
+			resume = s;
+			continue;
+		}
+		if (*pat == '[' && (next = bracket(pat + 1, (unsigned char)*s, &hit))) {
+			if (hit) {
+				pat = next;
+				s++;
+				continue;
+			}
+		} else if (*pat == '?' || (*pat && *pat == *s)) {
+			pat++;
+			s++;
+			continue;
+		}
+		if (!star)
+			return 0;
+		pat = star;
+		s = ++resume;
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}
+
 int rt_filter_ifname(const struct rt_filter *f, const char *name)
 {
 	unsigned i;
 	int in = f->n_incl == 0;
 
 	for (i = 0; i < f->n_excl; i++)
-		if (fnmatch(f->excl[i], name, 0) == 0)
+		if (rt_glob_match(f->excl[i], name))
 			return 0;
 	for (i = 0; !in && i < f->n_incl; i++)
-		if (fnmatch(f->incl[i], name, 0) == 0)
+		if (rt_glob_match(f->incl[i], name))
 			in = 1;
 	return in;
 }

@@ -106,6 +106,10 @@ struct rt_filter {
 	unsigned n_excl;
 };
 int rt_filter_ifname(const struct rt_filter *f, const char *name);
+/* Shell-style glob for interface names: * ? [a-z] [!x] (bytes, no escapes,
+ * no locale) — what fnmatch(3) would say for ASCII names, without the
+ * wide-character tables it drags into a static binary. */
+int rt_glob_match(const char *pat, const char *s);
 
 struct rt_sum_if {
 	char name[IFNAMSIZ];

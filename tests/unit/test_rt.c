@@ -446,3 +446,26 @@ TEST(rt_slept_gap)
 	/* 1.9 s of scheduling jitter is not a suspend */
 	CHECK(!rt_slept(1000, 5000, 11000, 16900, 2000));
 }
+
+TEST(rt_glob)
+{
+	CHECK(rt_glob_match("eth*", "eth0"));
+	CHECK(rt_glob_match("eth*", "eth"));
+	CHECK(!rt_glob_match("eth*", "veth0"));
+	CHECK(rt_glob_match("*eth*", "veth0"));
+	CHECK(rt_glob_match("wlan?", "wlan1"));
+	CHECK(!rt_glob_match("wlan?", "wlan10"));
+	CHECK(rt_glob_match("en[op]*", "enp3s0"));
+	CHECK(!rt_glob_match("en[!op]*", "enp3s0"));
+	CHECK(rt_glob_match("en[^op]*", "ens3"));
+	CHECK(rt_glob_match("eth[0-3]", "eth2"));
+	CHECK(!rt_glob_match("eth[0-3]", "eth7"));
+	CHECK(rt_glob_match("a[]]b", "a]b"));
+	CHECK(!rt_glob_match("eth[0", "eth0"));	/* unterminated: literal '[' */
+	CHECK(rt_glob_match("eth[0", "eth[0"));
+	CHECK(rt_glob_match("*a*b*c", "xaybzc"));
+	CHECK(!rt_glob_match("*a*b*c", "xaybz"));
+	CHECK(rt_glob_match("", ""));
+	CHECK(!rt_glob_match("", "x"));
+	CHECK(rt_glob_match("**", "x"));
+}
