@@ -94,7 +94,8 @@ expect_eq wait_already_online "$rc" 0
 "$UEVBOX" netwatch -N "$NS" -m > "$TMPD/nw.mon" 2>"$TMPD/nw.mon.err" & M1=$!
 ip netns exec "$NS" ip monitor link address route > "$TMPD/ip.mon" 2>&1 & M2=$!
 "$UEVBOX" netwatch -N "$NS" -m -j > "$TMPD/nw.json" 2>&1 & M3=$!
-PIDS="$PIDS $M1 $M2 $M3"
+"$UEVBOX" netwatch -N "$NS" -m -t > "$TMPD/nw.ts" 2>&1 & M4=$!
+PIDS="$PIDS $M1 $M2 $M3 $M4"
 sleep 1
 nip link add nwe0 type veth peer name nwf0
 nip link set nwe0 up; nip link set nwf0 up
@@ -105,7 +106,7 @@ nip route del 10.9.3.0/24
 nip addr del 10.9.2.1/24 dev nwe0
 nip link set nwe0 down
 sleep 1
-kill "$M1" "$M2" "$M3"; wait "$M1" "$M2" "$M3" 2>/dev/null
+kill "$M1" "$M2" "$M3" "$M4"; wait "$M1" "$M2" "$M3" "$M4" 2>/dev/null
 # the essential fields of each first line: link index/name/state, address
 # index/name/family/address, route dst/via/dev; "Deleted" kept
 norm() {
@@ -138,6 +139,10 @@ check monitor_saw_link_down grep -q '^link [0-9]*: nwe0 DOWN$' "$TMPD/nw.norm"
 expect_eq monitor_json_lines "$(grep -c '^{"event":"[a-z]*","action":"\(new\|del\)",.*}$' "$TMPD/nw.json")" \
 	"$(lines "$TMPD/nw.mon")"
 check monitor_json_route grep -q '"event":"route","action":"new","family":"inet","type":"unicast","dst":"10.9.3.0/24","gateway":"10.9.2.2","dev":"nwe0"' "$TMPD/nw.json"
+
+expect_eq monitor_timestamps "$(grep -c '^\[20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]\{6\}Z\] ' "$TMPD/nw.ts")" \
+	"$(lines "$TMPD/nw.mon")"
+expect_eq monitor_timestamps_same_events "$(sed 's/^\[[^]]*\] //' "$TMPD/nw.ts" | cksum)" "$(cksum < "$TMPD/nw.mon")"
 
 # --- overflow: a stopped watcher with a tiny buffer, then a storm ----------
 OUT=$TMPD/runs2
