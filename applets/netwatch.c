@@ -57,6 +57,7 @@ APPLET(netwatch, "netwatch",
 "COMMAND does not run for the state found at start.  SIGHUP: look again now.\n");
 
 #define MAX_GLOBS 16
+#define NAME_CACHE 64		/* ifindex -> name entries for monitor lines */
 #define DRAIN_MAX 256		/* datagrams per wakeup: timers stay on time */
 #define RESUME_CHECK_MS 10000	/* how often to look for a suspend gap */
 #define RESUME_GAP_MS 2000	/* BOOTTIME ran ahead of MONOTONIC by this */
@@ -83,6 +84,8 @@ struct nw {
 	int64_t child_deadline;
 	int pending;
 	int64_t mono0, boot0;	/* last suspend check */
+	struct name_slot { int32_t idx; char name[IF_NAMESIZE]; } names[NAME_CACHE];
+	unsigned name_next;
 	uint32_t rbuf[32768 / 4];	/* aligned receive buffer */
 };
 
@@ -94,12 +97,41 @@ static int64_t now_ms(clockid_t c)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ifindex -> name for monitor lines: learnt from link events (kept after
+ * RTM_DELLINK, so the deletions that follow still get a name), else asked
+ * of the kernel once (if_indextoname costs a socket and an ioctl). */
 static const char *ifname_cb(int32_t idx, void *arg)
 {
-	static char name[IF_NAMESIZE];
+	struct nw *w = arg;
+	struct name_slot *e;
+	char name[IF_NAMESIZE];
+	unsigned i;
 
-	(void)arg;
-	return idx > 0 && if_indextoname((unsigned)idx, name) ? name : NULL;
+	if (idx <= 0)
+		return NULL;
+	for (i = 0; i < NAME_CACHE; i++)
+		if (w->names[i].idx == idx)
+			return w->names[i].name;
+	if (!if_indextoname((unsigned)idx, name))
+		return NULL;
+	e = &w->names[w->name_next++ % NAME_CACHE];
+	e->idx = idx;
+	memcpy(e->name, name, sizeof e->name);
+	return e->name;
+}
+
+static void learn_name(struct nw *w, const struct rt_link *l)
+{
+	struct name_slot *e = NULL;
+	unsigned i;
+
+	for (i = 0; i < NAME_CACHE && !e; i++)
+		if (w->names[i].idx == l->ifindex)
+			e = &w->names[i];
+	if (!e)
+		e = &w->names[w->name_next++ % NAME_CACHE];
+	e->idx = l->ifindex;
+	memcpy(e->name, l->name, sizeof e->name);
 }
 
 /* -- monitor output --------------------------------------------------- */
@@ -153,15 +185,17 @@ static void print_event(struct nw *w, const struct nlmsghdr *nlh)
 		    (fam == AF_INET6 && !(w->f.families & RT_FAM_6)))
 			return;
 	}
+	if (want == RT_G_LINK && rt_parse_link(nlh, &l) == 0)
+		learn_name(w, &l);
 	if (w->f.n_incl || w->f.n_excl) {
 		if (want == RT_G_LINK)
 			name = rt_parse_link(nlh, &l) == 0 ? l.name : NULL;
 		else
-			name = (idx = rt_event_ifindex(nlh)) > 0 ? ifname_cb(idx, NULL) : NULL;
+			name = (idx = rt_event_ifindex(nlh)) > 0 ? ifname_cb(idx, w) : NULL;
 		if (!name || !rt_filter_ifname(&w->f, name))
 			return;
 	}
-	n = rt_fmt_event(nlh, w->json, ifname_cb, NULL, line, sizeof line);
+	n = rt_fmt_event(nlh, w->json, ifname_cb, w, line, sizeof line);
 	if (n == -EBADMSG) {
 		msg("malformed event (type %u) ignored", type);
 		return;
@@ -176,7 +210,7 @@ static void print_event(struct nw *w, const struct nlmsghdr *nlh)
 		printf("[%s] %s\n", ts, line);
 	else
 		printf("%s\n", line);
-	fflush(stdout);
+	/* flushed by drain() once the socket is empty: one write per batch */
 }
 
 /* -- running COMMAND --------------------------------------------------- */
@@ -296,7 +330,7 @@ static int drain(struct nw *w)
 	for (i = 0; i < DRAIN_MAX; i++) {
 		n = nl_recv(&w->mon, w->rbuf, sizeof w->rbuf, &from);
 		if (n == -EAGAIN)
-			return 0;
+			break;
 		if (n == -ENOBUFS || n == -EMSGSIZE) {
 			/* events were lost: only a full re-dump can tell */
 			if (w->monitor)
@@ -316,6 +350,8 @@ static int drain(struct nw *w)
 			mark(w, R_CHANGE);
 		}
 	}
+	if (w->monitor)
+		fflush(stdout);
 	return 0;
 }
 
