@@ -6,7 +6,7 @@
 #   make size       stripped size, and what each applet adds
 #   make install    DESTDIR=... PREFIX=... : binary plus applet symlinks
 #   make fuzz       the uevent classifier under libFuzzer + ASan/UBSan
-#   make bench      benchmarks against peers (scripts/bench-*.sh)
+#   make bench      benchmarks against peers (scripts/bench-*.sh; BENCH=name...)
 #
 # CONFIG=configs/X picks the applet set; B=DIR builds in another directory
 # (the binary is then DIR/uevbox).
@@ -107,7 +107,7 @@ fuzz:
 	sh scripts/fuzz.sh $(FUZZ_RUNS)
 
 bench: $(BIN)
-	sh scripts/bench.sh $(abspath $(BIN))
+	sh scripts/bench.sh $(abspath $(BIN)) $(BENCH)
 
 clean:
 	rm -rf $(B) $(BIN)
