@@ -579,8 +579,13 @@ static int netwatch_main(int argc, char **argv)
 	w->boot0 = now_ms(CLOCK_BOOTTIME);
 	w->need_state = !w->monitor || w->cmd;
 	if (w->need_state) {
-		ret = rt_dump(&w->req, &w->st, w->f.groups, w->f.families, w->rbuf,
-			      sizeof w->rbuf, NULL);
+		int tries = 0;
+
+		/* a reply lost to a full buffer is asked for again */
+		do
+			ret = rt_dump(&w->req, &w->st, w->f.groups, w->f.families, w->rbuf,
+				      sizeof w->rbuf, NULL);
+		while (ret == -ENOBUFS && ++tries < 3);
 		if (ret < 0)
 			return msg_errno(ret, "dump");
 		rt_summarize(&w->st, &w->f, &w->last);

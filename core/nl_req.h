@@ -62,8 +62,9 @@ int nl_req_setup(struct nl_sock *s);
 /* Send the request in req (nlmsg_len already set, e.g. from nl_mb_end),
  * with seq = s->seq++ and pid 0, and process replies with cb until
  * complete, reading into rbuf (4-byte aligned, >= 8 KiB recommended; a
- * truncated datagram is -EMSGSIZE).  Waits at most timeout_ms for each
- * datagram (-ETIMEDOUT).  Returns as nl_reply_feed, never 0; r may be NULL
+ * truncated datagram is -EMSGSIZE).  On a non-blocking socket it waits at
+ * most timeout_ms for each datagram (-ETIMEDOUT); a blocking socket waits
+ * in recvmsg without a limit.  -ENOBUFS: replies were lost, ask again.  Returns as nl_reply_feed, never 0; r may be NULL
  * when the caller needs neither extack nor counters. */
 int nl_request(struct nl_sock *s, void *req, void *rbuf, size_t rlen,
 	       int timeout_ms, struct nl_reply *r, nl_reply_cb cb, void *arg);
