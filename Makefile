@@ -14,6 +14,7 @@
 CONFIG ?= configs/default
 B      ?= build
 include $(CONFIG)
+.DEFAULT_GOAL := all
 
 ifeq ($(B),build)
 BIN ?= uevbox
