@@ -5,6 +5,7 @@
  * Which name, as libblkid decides it (superblocks/ext.c): a journal device
  * is "jbd"; without has_journal and no feature ext2 lacks: "ext2"; with a
  * journal and nothing ext3 lacks: "ext3"; anything beyond: "ext4". */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,9 @@ static int probe_ext(const struct probe_src *s, struct uprops *out)
 	snprintf(ver, sizeof ver, "%u.%u", probe_le32(sb + 76), probe_le16(sb + 62));
 	r = probe_set_fs(out, type, strcmp(type, "jbd") ? "filesystem" : "other",
 			 ver, uuid, label);
+	/* an ext3 mounts as ext2 too: libblkid names that secondary type */
+	if (r > 0 && !strcmp(type, "ext3") && uprops_set(out, "ID_FS_SEC_TYPE", "ext2") < 0)
+		return -ENOSPC;
 	/* block size 1024 << s_log_block_size (+24) */
 	if (r > 0 && probe_le32(sb + 24) < 8 && (r = probe_set_blocksize(out, 1024UL << probe_le32(sb + 24))) >= 0)
 		r = 1;
