@@ -2,7 +2,7 @@
 #include "applet.h"
 
 APPLET(blkprobe, "blkprobe",
-"[-l] [-o SECTOR] [-s SYSFS] [-d DEVDIR] DEVICE|IMAGE",
+"[-l] [-L [-S]] [-o SECTOR] [-s SYSFS] [-d DEVDIR] DEVICE|IMAGE",
 "Probe a block device or disk image for a filesystem and a partition table\n"
 "with the probes built into uevbox, and print what udev clients would see as\n"
 "KEY=VALUE lines (the ID_FS_*, ID_PART_TABLE_* and ID_PART_ENTRY_* properties,\n"
@@ -12,6 +12,9 @@ APPLET(blkprobe, "blkprobe",
 "             its table entry and the filesystem in it\n"
 "  -s SYSFS   sysfs root (default /sys), to find a partition's disk\n"
 "  -d DEVDIR  device directory (default /dev), to open that disk\n"
+"  -L         also the persistent names: DEVLINKS=/dev/disk/by-uuid/... (and\n"
+"             ID_PATH, ID_PATH_TAG, ID_SERIAL for a block device, from sysfs)\n"
+"  -S         with -L: names from sysfs only, without reading the device\n"
 "  -l         list the probes built in and exit\n"
 "\n"
 "For a partition block device the entry comes from its disk, found through\n"
@@ -28,8 +31,67 @@ APPLET(blkprobe, "blkprobe",
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "gather.gen.h"
 #include "probe.h"
 #include "sysfs.h"
+#ifdef GATHER_HAVE_disk_links
+#include "disk_links.h"
+
+/* ID_PATH, ID_SERIAL and DEVLINKS for the block device st (if it is
+ * one), or just the content-based names for an image. */
+static int links(const struct stat *st, const char *sysfs, struct uprops *props)
+{
+	char path[PATH_MAX], real[PATH_MAX], rsys[PATH_MAX], id[300], bypath[300];
+	char tag[300], buf[64], list[DISK_LINKS_MAX * (DISK_LINK_LEN + 6)];
+	const char *kname, *devpath;
+	unsigned long long partn = 0;
+	struct disk_links l;
+	int dir, has_id = 0, has_path = 0, r;
+	size_t i;
+
+	if (S_ISBLK(st->st_mode)) {
+		snprintf(path, sizeof path, "%s/dev/block/%u:%u", sysfs, major(st->st_rdev),
+			 minor(st->st_rdev));
+		if (!realpath(path, real) || !realpath(sysfs, rsys) ||
+		    strncmp(real, rsys, strlen(rsys)))
+			return -ENOENT;
+		dir = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return -errno;
+		if (sysfs_read_attr(dir, "partition", buf, sizeof buf) > 0 &&
+		    parse_uint(buf, 1024, &partn) == 0 && partn) {
+			/* the disk is the parent directory */
+			close(dir);
+			*strrchr(real, '/') = '\0';
+			dir = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dir < 0)
+				return -errno;
+		}
+		devpath = real + strlen(rsys);
+		kname = strrchr(real, '/') + 1;
+		has_id = disk_by_id(dir, kname, id, sizeof id, props) > 0;
+		close(dir);
+		has_path = disk_by_path(rsys, devpath, bypath, sizeof bypath) > 0;
+		if (has_path) {
+			disk_path_tag(tag, sizeof tag, bypath);
+			uprops_set(props, "ID_PATH", bypath);
+			uprops_set(props, "ID_PATH_TAG", tag);
+		}
+	}
+	r = disk_links_compute(props, has_id ? id : NULL, has_path ? bypath : NULL,
+			       (unsigned)partn, &l);
+	if (r <= 0)
+		return r;
+	list[0] = '\0';
+	for (i = 0; i < l.n; i++) {
+		if (i)
+			strcat(list, " ");
+		strcat(list, "/dev/");
+		strcat(list, l.name[i]);
+	}
+	return uprops_set(props, "DEVLINKS", list);
+}
+#endif
 
 struct part {
 	int fd;			/* the disk, -1 if DEVICE is not a partition */
@@ -97,11 +159,21 @@ static int blkprobe_main(int argc, char **argv)
 	const struct probe_def *const *defs;
 	const char *e;
 	struct stat st;
-	int opt, fd, r, have_sector = 0;
+	int opt, fd, r, have_sector = 0, want_links = 0, sysfs_only = 0;
 	size_t i, n, pos = 0;
 
-	while ((opt = getopt(argc, argv, "lo:s:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "lLSo:s:d:")) != -1) {
 		switch (opt) {
+		case 'S':
+			sysfs_only = 1;
+			break;
+		case 'L':
+#ifdef GATHER_HAVE_disk_links
+			want_links = 1;
+			break;
+#else
+			return usage_error("-L: disk_links not built in");
+#endif
 		case 'l':
 			n = probe_list(&defs);
 			for (i = 0; i < n; i++)
@@ -125,6 +197,22 @@ static int blkprobe_main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("one DEVICE or IMAGE expected");
+#ifdef GATHER_HAVE_disk_links
+	if (sysfs_only) {
+		if (!want_links || have_sector)
+			return usage_error("-S goes with -L, not -o");
+		if (stat(argv[optind], &st) < 0)
+			return msg_errno(errno, "%s", argv[optind]);
+		if (!S_ISBLK(st.st_mode))
+			return usage_error("-S needs a block device");
+		uprops_init(&props);
+		if ((r = links(&st, sysfs, &props)) < 0)
+			return msg_errno(r, "%s: links", argv[optind]);
+		while ((e = uprops_next(&props, &pos)))
+			puts(e);
+		return props.len ? 0 : 1;
+	}
+#endif
 	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return msg_errno(errno, "%s", argv[optind]);
@@ -164,6 +252,14 @@ static int blkprobe_main(int argc, char **argv)
 	} else
 		r = probe_device(&whole, NULL, 0, &props);
 	close(fd);
+#ifdef GATHER_HAVE_disk_links
+	if (r >= 0 && want_links) {
+		int q = links(&st, sysfs, &props);
+
+		if (q < 0 && q != -ENOENT)
+			return msg_errno(q, "%s: links", argv[optind]);
+	}
+#endif
 	if (r < 0)
 		return msg_errno(r, "%s", argv[optind]);
 	if (r == 0) {

@@ -112,6 +112,36 @@ else
 	skip loop "needs root and losetup"
 fi
 
+# persistent names (-L): by-uuid/by-label of a loop device as udev's
+# 60-persistent-storage.rules make them from blkid's *_ENC values, and
+# ID_PATH of every real disk against udev's own path_id builtin
+if "$UEVBOX" blkprobe -L "$I/empty.img" 2>&1 | grep -q 'not built in'; then
+	skip links "disk_links not built in"
+elif is_root && [ -f "$I/ext4.img" ] && l=$(attach "$I/ext4.img"); then
+	links=$("$UEVBOX" blkprobe -L "$l" | sed -n 's/^DEVLINKS=//p' | tr ' ' '\n' | sort | tr '\n' ' ')
+	b=$(blkid -p -o udev "$l")
+	want=$(printf '/dev/disk/by-label/%s\n/dev/disk/by-uuid/%s\n' \
+		"$(echo "$b" | sed -n 's/^ID_FS_LABEL_ENC=//p')" "$(echo "$b" | sed -n 's/^ID_FS_UUID_ENC=//p')" |
+		sort | tr '\n' ' ')
+	expect_eq links_loop_ext4 "$links" "$want"
+	detach "$l"
+fi
+if command -v udevadm >/dev/null && [ -d /sys/block ]; then
+	n=0
+	for d in /sys/block/*; do
+		k=$(basename "$d")
+		[ -b "/dev/$k" ] || continue
+		want=$(udevadm test-builtin path_id "$d" 2>/dev/null | sed -n 's/^ID_PATH=//p')
+		got=$("$UEVBOX" blkprobe -L -S "/dev/$k" 2>/dev/null | sed -n 's/^ID_PATH=//p')
+		case $k in loop*|ram*|zram*) [ -z "$want" ] || continue;; esac
+		expect_eq "path_id_$k" "$got" "$want"
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || skip path_id "no block devices in /sys/block"
+else
+	skip path_id "no udevadm (Debian udev package, used as a client only)"
+fi
+
 # partition tables
 lower() { tr 'A-Z' 'a-z'; }
 val() { sed -n "s/^$1=//p"; }
