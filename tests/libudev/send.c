@@ -11,6 +11,12 @@
  *   send db RUNDIR ID [KEY=VAL|+LINK|@TAG|^USEC]...   write data/ID
  *   send rm RUNDIR ID                   remove data/ID and its tags
  *   send control RUNDIR on|off
+ *   send dev RUNDIR ACTION DEVPATH SEQNUM   the whole path uevd -U takes
+ *                                       for one event: read the device's
+ *                                       sysfs uevent, run the gatherer,
+ *                                       write the database, send
+ * Built with the host compiler from core/udev_*.c for msg/db/rm/control;
+ * with WITH_GATHER (musl, against the build's libcore.a) also dev.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,12 +29,77 @@
 #include "udev_db.h"
 #include "udev_msg.h"
 #include "udev_props.h"
-
 static int die(const char *what, int err)
 {
 	fprintf(stderr, "send: %s: %s\n", what, strerror(err < 0 ? -err : err));
 	return 1;
 }
+
+#ifdef WITH_GATHER
+#include <fcntl.h>
+#include <time.h>
+#include "gather.h"
+#include "sysfs.h"
+#include "udev_pub.h"
+#include "uev.h"
+
+static int cmd_dev(char **argv)
+{
+	static char vars[8192], ue[4096], link[512];
+	static struct uevent ev;
+	static struct gather_out g;
+	static struct uprops msg;
+	struct gather_ctx gc = { "/sys", "/dev" };
+	struct udev_pub p;
+	struct udev_db db;
+	struct timespec ts;
+	char path[600], *line, *save = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	snprintf(path, sizeof path, "/sys%s/subsystem", argv[2]);
+	n = readlink(path, link, sizeof link - 1);
+	if (n <= 0)
+		return die(path, errno);
+	link[n] = '\0';
+	uev_buf_add(vars, sizeof vars, &len, "ACTION", argv[1]);
+	uev_buf_add(vars, sizeof vars, &len, "DEVPATH", argv[2]);
+	uev_buf_add(vars, sizeof vars, &len, "SUBSYSTEM", strrchr(link, '/') + 1);
+	snprintf(path, sizeof path, "/sys%s", argv[2]);
+	fd = open(path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || sysfs_read_attr(fd, "uevent", ue, sizeof ue) < 0)
+		return die(path, errno);
+	close(fd);
+	for (line = strtok_r(ue, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		uev_buf_add(vars, sizeof vars, &len, line, eq + 1);
+	}
+	uev_buf_add(vars, sizeof vars, &len, "SEQNUM", argv[3]);
+	if ((r = uev_parse_vars(&ev, vars, len)) != UEV_OK)
+		return die(uev_reason_str(r), EINVAL);
+	if ((r = gather_event(&gc, &ev, &g)) < 0)
+		return die("gather", r);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p = (struct udev_pub){ &ev, &g.props, g.link_ptr, g.nlinks, g.tags, g.ntags,
+			       (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 };
+	if ((r = udev_pub_props(&msg, &p)) < 0)
+		return die("props", r);
+	if ((r = udev_db_open(&db, argv[0])) < 0 || (r = udev_pub_db(&db, &p)) < 0)
+		return die("db", r);
+	udev_db_close(&db);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return die("socket", errno);
+	n = udev_pub_send(fd, &msg);
+	close(fd);
+	return n < 0 ? die("send", (int)n) : 0;
+}
+#endif
 
 static int cmd_msg(int argc, char **argv)
 {
@@ -112,6 +183,10 @@ int main(int argc, char **argv)
 	struct udev_db db;
 	int r;
 
+#ifdef WITH_GATHER
+	if (argc == 6 && !strcmp(argv[1], "dev"))
+		return cmd_dev(argv + 2);
+#endif
 	if (argc >= 2 && !strcmp(argv[1], "msg"))
 		return cmd_msg(argc - 2, argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "db"))

@@ -21,6 +21,16 @@ if [ "${LIBUDEV_INNER:-}" != 1 ]; then
 		../../core/udev_msg.c ../../core/udev_props.c ../../core/udev_db.c; then
 		fail build "compiling tests/libudev/*.c"; exit 0
 	fi
+	# the gatherer path needs the build's libcore.a (musl, as in uevbox)
+	B=$(dirname "$UEVBOX")
+	KINC=$(sed -n 's/^KINC=//p' "$B/deps.mk" 2>/dev/null)
+	ZDIR=$(sed -n 's/^ZDIR=//p' "$B/deps.mk" 2>/dev/null)
+	if [ -f "$B/libcore.a" ] && [ -f "$B/gather.gen.h" ] && command -v musl-gcc >/dev/null &&
+	   musl-gcc -static -O1 -D_GNU_SOURCE -DWITH_GATHER -isystem "$KINC" -I../../core -I"$B" \
+		-o "$TMPD/sendg" ../libudev/send.c "$B/libcore.a" -L"$ZDIR" -lz; then :
+	else
+		rm -f "$TMPD/sendg"
+	fi
 	unshare -m -n true 2>/dev/null || { skip all "unshare -m -n not permitted"; exit 0; }
 	LIBUDEV_INNER=1 BIND="$TMPD" unshare -m -n sh "$0"
 	rc=$?
@@ -111,4 +121,38 @@ $S rm /run/udev c1:3
 $C enum mem > "$OUT/enum2"
 check enum_removed grep -q '^null init=0 ' "$OUT/enum2"
 check tag_removed [ ! -e /run/udev/tags/uevboxtag/c1:3 ]
+
+# 4. a real device through the whole publishing path (sysfs uevent ->
+#    gatherer -> database -> group 2): an ext4 loop device.
+G=$BIND/sendg
+if [ ! -x "$G" ]; then
+	skip real_device "test publisher with the gatherer not built (needs $UEVBOX's build dir)"
+elif ! command -v mkfs.ext4 >/dev/null || ! command -v losetup >/dev/null; then
+	skip real_device "no mkfs.ext4 / losetup"
+else
+	truncate -s 32M "$OUT/e.img" && mkfs.ext4 -q -F -L "pub label" "$OUT/e.img"
+	L=$(losetup -f --show -r "$OUT/e.img") || { fail real_device "losetup -f"; exit 0; }
+	trap 'losetup -d "$L"; rm -rf "$TMPD"' EXIT
+	K=${L#/dev/}
+	DP=$(cd "/sys/class/block/$K" && pwd -P); DP=${DP#/sys}
+	UUID=$(blkid -p -s UUID -o value "$OUT/e.img")
+	$C monitor 1 -s block/disk > "$OUT/mon_blk" & p=$!
+	udevadm monitor --udev --property --subsystem-match=block > "$OUT/adm_blk" 2>&1 & pa=$!
+	sleep 0.5
+	$G dev /run/udev add "$DP" 777001 || fail real_device_send "send dev add"
+	wait $p; kill $pa 2>/dev/null; wait $pa 2>/dev/null
+	check real_monitor_event grep -q "^add $DP block disk init=1 " "$OUT/mon_blk"
+	check real_monitor_devname grep -qx "  DEVNAME=$L" "$OUT/mon_blk"
+	check real_monitor_uuid grep -qx "  ID_FS_UUID=$UUID" "$OUT/mon_blk"
+	check real_monitor_label grep -qxF '  ID_FS_LABEL_ENC=pub\x20label' "$OUT/mon_blk"
+	check real_monitor_links grep -q "links=.*/dev/disk/by-uuid/$UUID," "$OUT/mon_blk"
+	check real_udevadm_devlinks sh -c "grep '^DEVLINKS=' '$OUT/adm_blk' | grep -qF '/dev/disk/by-label/pub\\x20label'"
+	$C enum block > "$OUT/enum_blk"
+	check real_enum_initialized grep -q "^$K init=1 usec=1 links=.*/dev/disk/by-uuid/$UUID," "$OUT/enum_blk"
+	check real_enum_props grep -qx '  ID_FS_TYPE=ext4' "$OUT/enum_blk"
+	check real_udevadm_info sh -c "udevadm info '$L' | grep -qx 'S: disk/by-uuid/$UUID'"
+	$G dev /run/udev remove "$DP" 777002 || fail real_device_send "send dev remove"
+	$C enum block > "$OUT/enum_blk2"
+	check real_removed grep -q "^$K init=0 " "$OUT/enum_blk2"
+fi
 exit 0
