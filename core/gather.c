@@ -95,6 +95,7 @@ static int gather_block(const struct gather_ctx *g, const struct uevent *ev, str
 		close(dfd);
 	if (r < 0)
 		return r;
+	(void)partn;	/* used by disk_links only */
 #ifdef GATHER_HAVE_disk_links
 	{
 		struct disk_links l;
