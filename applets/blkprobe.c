@@ -224,6 +224,8 @@ static int blkprobe_main(int argc, char **argv)
 		close(fd);
 		return msg_errno(r, "%s", argv[optind]);
 	}
+	(void)want_links;	/* without disk_links, -L and -S are refused above */
+	(void)sysfs_only;
 	uprops_init(&props);
 	if (have_sector) {
 		/* a partition inside an image: its size from the table entry */

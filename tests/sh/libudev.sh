@@ -32,7 +32,9 @@ if [ "${LIBUDEV_INNER:-}" != 1 ]; then
 		rm -f "$TMPD/sendg"
 	fi
 	unshare -m -n true 2>/dev/null || { skip all "unshare -m -n not permitted"; exit 0; }
-	LIBUDEV_INNER=1 BIND="$TMPD" unshare -m -n sh "$0"
+	HAVE_LINKS=; grep -q 'GATHER_HAVE_disk_links' "$B/gather.gen.h" 2>/dev/null && HAVE_LINKS=1
+	HAVE_EXT=; grep -q 'GATHER_PROBE(ext)' "$B/gather.gen.h" 2>/dev/null && HAVE_EXT=1
+	LIBUDEV_INNER=1 BIND="$TMPD" HAVE_LINKS=$HAVE_LINKS HAVE_EXT=$HAVE_EXT unshare -m -n sh "$0"
 	rc=$?
 	[ $rc = 0 ] || fail namespace "inner script exited $rc"
 	if "$UEVBOX" --list 2>/dev/null | grep -qx uevd && "$UEVBOX" uevd --help 2>&1 | grep -q -- '-U'; then
@@ -127,6 +129,8 @@ check tag_removed [ ! -e /run/udev/tags/uevboxtag/c1:3 ]
 G=$BIND/sendg
 if [ ! -x "$G" ]; then
 	skip real_device "test publisher with the gatherer not built (needs $UEVBOX's build dir)"
+elif [ -z "$HAVE_LINKS" ] || [ -z "$HAVE_EXT" ]; then
+	skip real_device "probe_ext or disk_links not built in"
 elif ! command -v mkfs.ext4 >/dev/null || ! command -v losetup >/dev/null; then
 	skip real_device "no mkfs.ext4 / losetup"
 else
