@@ -94,11 +94,12 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcore.a
 unit: $(B)/unit
 	$(B)/unit
 
-TEST_ENV = UEVBOX=$(abspath $(BIN)) TOOLS=$(abspath $(B)/tools)
+TEST_ENV = UEVBOX=$(abspath $(BIN)) TOOLS=$(abspath $(B)/tools) BUILD=$(abspath $(B))
 itest: $(BIN) $(TOOLS)
 	$(TEST_ENV) sh tests/sh/run.sh $(T)
 
 check: $(B)/unit $(BIN) $(TOOLS)
+	@sh scripts/test-deps.sh
 	@echo "== unit tests (core/)"; $(B)/unit; u=$$?; \
 	echo "== integration tests (tests/sh)"; $(TEST_ENV) sh tests/sh/run.sh; i=$$?; \
 	test $$u = 0 -a $$i = 0

@@ -22,7 +22,7 @@ if [ "${LIBUDEV_INNER:-}" != 1 ]; then
 		fail build "compiling tests/libudev/*.c"; exit 0
 	fi
 	# the gatherer path needs the build's libcore.a (musl, as in uevbox)
-	B=$(dirname "$UEVBOX")
+	B=${BUILD:-$(dirname "$UEVBOX")}
 	KINC=$(sed -n 's/^KINC=//p' "$B/deps.mk" 2>/dev/null)
 	ZDIR=$(sed -n 's/^ZDIR=//p' "$B/deps.mk" 2>/dev/null)
 	if [ -f "$B/libcore.a" ] && [ -f "$B/gather.gen.h" ] && command -v musl-gcc >/dev/null &&
