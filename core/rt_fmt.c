@@ -392,3 +392,29 @@ int32_t rt_event_ifindex(const struct nlmsghdr *nlh)
 	}
 	return 0;
 }
+
+void rt_fmt_utc(const struct timespec *t, char *buf, size_t size)
+{
+	long long days, z, era, doe, yoe, y, doy, mp, d, m;
+	long secs;
+
+	days = t->tv_sec / 86400;
+	secs = (long)(t->tv_sec % 86400);
+	if (secs < 0) {		/* before 1970: the day starts earlier */
+		secs += 86400;
+		days--;
+	}
+	/* days since 1970-01-01 to a civil date (era = 400 Gregorian years) */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (int)(y + (m <= 2)), (int)m,
+		 (int)d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+		 (int)(t->tv_nsec / 1000));
+}
