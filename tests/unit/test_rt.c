@@ -11,6 +11,7 @@
 
 #include "nl_msg.h"
 #include "rt_debounce.h"
+#include "rt_dump.h"
 #include "rt_fmt.h"
 #include "rt_mon.h"
 #include "rt_sched.h"
@@ -602,4 +603,35 @@ TEST(rt_sched_reasons)
 	CHECK_INT(rt_sched_due(&s, 0), 1);
 	rt_sched_retry(&s, 105);
 	CHECK_INT(rt_sched_wait(&s, 105), 10);
+}
+
+TEST(rt_mcast_groups_table)
+{
+	unsigned g[8];
+
+	CHECK_INT(rt_mcast_groups(RT_G_LINK, RT_FAM_4 | RT_FAM_6, g, 8), 1);
+	CHECK_INT(g[0], RTNLGRP_LINK);
+	CHECK_INT(rt_mcast_groups(RT_G_ADDR | RT_G_ROUTE, RT_FAM_6, g, 8), 3);
+	CHECK_INT(g[0], RTNLGRP_LINK);
+	CHECK_INT(g[1], RTNLGRP_IPV6_IFADDR);
+	CHECK_INT(g[2], RTNLGRP_IPV6_ROUTE);
+	CHECK_INT(rt_mcast_groups(RT_G_ADDR | RT_G_ROUTE | RT_G_RULE, RT_FAM_4 | RT_FAM_6, g, 8), 7);
+	CHECK_INT(g[5], RTNLGRP_IPV4_RULE);
+	CHECK_INT(g[6], RTNLGRP_IPV6_RULE);
+	CHECK_INT(rt_mcast_groups(RT_G_ADDR | RT_G_ROUTE, RT_FAM_4 | RT_FAM_6, g, 2), 2);
+	CHECK_INT(g[1], RTNLGRP_IPV4_IFADDR);
+}
+
+TEST(rt_fmt_numbers_without_names)
+{
+	char line[256];
+	uint32_t *w = (uint32_t *)MSG(0, ROUTE_NET4);
+
+	/* rtm_protocol 99, rtm_scope 77 (rtmsg bytes 4..7 of the header) and
+	 * RTA_TABLE 100: no names for those, the numbers are printed */
+	((uint8_t *)w)[NLMSG_HDRLEN + 5] = 99;
+	((uint8_t *)w)[NLMSG_HDRLEN + 6] = 77;
+	w[8] = 100;
+	CHECK(rt_fmt_event((const struct nlmsghdr *)w, 0, names, NULL, line, sizeof line) > 0);
+	CHECK_STR(line, "10.9.0.0/24 dev eth0 table 100 proto 99 scope 77 src 10.9.0.1");
 }
