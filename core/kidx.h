@@ -83,8 +83,9 @@ int kidx_wild(const struct kidx *ix, const char *key, struct kidx_res *res);
 
 void kidx_res_free(struct kidx_res *res);
 
-/* Line number (0-based) of module NAME in a KIDX_TEXT_DEP index, or -1. */
-long kidx_text_dep_prio(const struct kidx *ix, const char *name);
+/* Priority depmod gave module NAME in a modules.dep index (binary: the
+ * value's priority; text: its line number), or -1 if absent. */
+long kidx_dep_prio(const struct kidx *ix, const char *name);
 
 /* Internal to kidx_*.c: insert a hit keeping kmod's order. */
 int kidx_res_add(struct kidx_res *res, const char *val, uint32_t prio);

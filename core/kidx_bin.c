@@ -186,12 +186,11 @@ static int val_next(const struct kidx *ix, const unsigned char **cur, uint32_t *
 	return 0;
 }
 
-static int bin_get(const struct kidx *ix, const char *key, const char **val)
+static int bin_get(const struct kidx *ix, const char *key, const char **val, uint32_t *prio)
 {
 	struct node n;
 	size_t i = 0, j;
 	int r, depth = 0;
-	uint32_t prio;
 
 	if ((r = node_read(ix, ix->root, &n)) < 0)
 		return r;
@@ -205,7 +204,7 @@ static int bin_get(const struct kidx *ix, const char *key, const char **val)
 
 			if (!n.nvals)
 				return 0;
-			r = val_next(ix, &cur, &prio, val);
+			r = val_next(ix, &cur, prio, val);
 			return r < 0 ? r : 1;
 		}
 		r = node_child(ix, &n, (unsigned char)key[i], &n);
@@ -554,9 +553,9 @@ out:
 	return (int)(res->n - before);
 }
 
-int kidx_bin_get(const struct kidx *ix, const char *key, const char **val)
+int kidx_bin_get(const struct kidx *ix, const char *key, const char **val, uint32_t *prio)
 {
-	return bin_get(ix, key, val);
+	return bin_get(ix, key, val, prio);
 }
 
 int kidx_bin_wild(const struct kidx *ix, const char *key, struct kidx_res *res)
