@@ -220,6 +220,9 @@ static int parse(struct kidx *ix, enum kidx_text_kind kind, size_t len, const st
 
 			if (!kw || strcmp(kw, "alias") || !pat || !mod || alias_norm(pat) < 0)
 				break;
+			for (char *t = mod; *t; t++)	/* module names as depmod stores them */
+				if (*t == '-')
+					*t = '_';
 			prio = pf ? kidx_dep_prio(pf, mod) : -1;
 			if ((r = add_ent(ix, &cap, pat, mod, prio < 0 ? UINT32_MAX : (uint32_t)prio)) < 0)
 				return r;
