@@ -71,6 +71,10 @@ install inst_mod echo installing $CMDLINE_OPTS
 softdep mid pre: pre_mod post: \
   post_mod
 options top from_alias_name=1
+softdep qm* pre: pre_mod
+softdep qmark post: ignored_later_entry
+install escape? /bin/true
+install escaped /bin/false
 options pci:v00001234d00005678sv1sd2bc3sc4i5 via_alias=1
 EOF
 # same file name in a later directory: hidden by /etc's
