@@ -195,6 +195,28 @@ int kmod_gunzip_file(const char *path, size_t max, void **out, size_t *outlen)
 	return 0;
 }
 
+char *kmod_compressed_sibling(const char *path)
+{
+	static const char *const ext[] = { ".gz", ".xz", ".zst" };
+	size_t l = strlen(path), i;
+	struct stat st;
+	char *p;
+
+	if (l < 3 || strcmp(path + l - 3, ".ko"))
+		return NULL;
+	p = malloc(l + 5);
+	if (!p)
+		return NULL;
+	for (i = 0; i < 3; i++) {
+		memcpy(p, path, l);
+		strcpy(p + l, ext[i]);
+		if (stat(p, &st) == 0)
+			return p;
+	}
+	free(p);
+	return NULL;
+}
+
 int kmod_insert_file(const char *path, const char *options)
 {
 	const char *sfx = suffix(path);
@@ -203,6 +225,17 @@ int kmod_insert_file(const char *path, const char *options)
 
 	if (!options)
 		options = "";
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		/* modules.dep names X.ko but the tree holds X.ko.gz (gzipped
+		 * after depmod): load that */
+		char *alt = kmod_compressed_sibling(path);
+
+		if (alt) {
+			err = kmod_insert_file(alt, options);
+			free(alt);
+			return err;
+		}
+	}
 	if (!strcmp(sfx, "gz")) {
 		void *mem;
 		size_t len;

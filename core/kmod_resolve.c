@@ -162,11 +162,18 @@ static void obj_deps(struct run *r, struct obj *o)
 			r->err = -ENOMEM;
 			break;
 		}
-		/* kmod drops the whole list when a dependency file is missing */
+		/* kmod drops the whole list when a dependency file is missing;
+		 * we first look for a compressed file of the same name (a tree
+		 * gzipped after depmod ran, as a depmod without zlib leaves it) */
 		if (stat(dp, &st) < 0) {
+			char *alt = kmod_compressed_sibling(dp);
+
 			free(dp);
-			n = 0;
-			break;
+			if (!alt) {
+				n = 0;
+				break;
+			}
+			dp = alt;
 		}
 		d = obj_get(r, name, path_modname(p, l, name, sizeof(name)), NULL);
 		if (!d) {
