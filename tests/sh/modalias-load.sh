@@ -60,15 +60,16 @@ printf 'kernel/drivers/builtin_one.ko\nkernel/drivers/builtin-two.ko\n' > "$MD/m
 printf 'builtin_one.alias=of:NfooT*Cacme,bar\0builtin_one.license=GPL\0builtin_two.alias=usb:v05ACp*\0' \
 	> "$MD/modules.builtin.modinfo"
 
-cat > "$ROOT/etc/modprobe.d/test.conf" <<'EOF'
+cat > "$ROOT/etc/modprobe.d/test.conf" <<EOF
 # a comment
 alias my-alias top
 alias sound:card9 mid
 options opt_mod a=1 b="x y"
 options opt-mod	c=2
 blacklist bl_mod
-install inst_mod echo installing $CMDLINE_OPTS
-softdep mid pre: pre_mod post: \
+install inst_mod echo "\$MODPROBE_MODULE: \$CMDLINE_OPTS" > $TMPD/installed
+options inst_mod q=1
+softdep mid pre: pre_mod post: \\
   post_mod
 options top from_alias_name=1
 softdep qm* pre: pre_mod
@@ -213,3 +214,9 @@ expect_eq gz-sibling-dep "$got" "insmod $ZD/base.ko.gz x=1
 insmod $ZD/pre_mod.ko 
 insmod $ZD/mid.ko 
 insmod $ZD/post_mod.ko "
+
+# --- install commands really run, via /bin/sh -c, as kmod runs them
+rm -f "$TMPD/installed"
+"$UEVBOX" modalias-load -d "$ROOT" -k $KV -c "" platform:instdev extra=2; rc=$?
+expect_eq install-rc "$rc" 0
+expect_eq install-ran "$(cat "$TMPD/installed" 2>/dev/null)" "inst_mod: q=1 extra=2"
