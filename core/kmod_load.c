@@ -132,66 +132,83 @@ static const char *suffix(const char *path)
 
 int kmod_gunzip_file(const char *path, size_t max, void **out, size_t *outlen)
 {
-	gzFile gz;
-	unsigned char *buf = NULL, *nb;
-	size_t cap = 0, len = 0;
-	int n, fd, err = 0, zerr;
+	/* inflate() directly: the gz* file API would also link deflate */
+	unsigned char in[65536], *buf = NULL, *nb;
+	size_t cap = 0;
+	z_stream z;
+	ssize_t n;
+	int fd, err = 0, zr = Z_OK, first = 1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {	/* gzip wrapper only */
 		close(fd);
 		return -ENOMEM;
 	}
-	if (gzdirect(gz)) {		/* gzread would pass plain data through */
-		gzclose(gz);
-		return -ENOEXEC;
-	}
-	for (;;) {
-		if (cap - len < 65536) {
-			size_t nc = cap ? cap * 2 : 1u << 20;
+	while (zr != Z_STREAM_END && !err) {
+		n = read(fd, in, sizeof(in));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0) {
+			err = -ENOEXEC;		/* truncated stream */
+			break;
+		}
+		if (first && (n < 2 || in[0] != 0x1f || in[1] != 0x8b)) {
+			err = -ENOEXEC;		/* not gzip */
+			break;
+		}
+		first = 0;
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		while (z.avail_in && zr != Z_STREAM_END) {
+			if (cap - z.total_out < 65536) {
+				size_t nc = cap ? cap * 2 : 1u << 20;
 
-			if (nc > max + 65536)
-				nc = max + 65536;
-			if (nc <= cap) {
-				err = -EFBIG;
-				break;
+				if (nc > max + 65536)
+					nc = max + 65536;
+				if (nc <= cap) {
+					err = -EFBIG;
+					break;
+				}
+				nb = realloc(buf, nc);
+				if (!nb) {
+					err = -ENOMEM;
+					break;
+				}
+				buf = nb;
+				cap = nc;
 			}
-			nb = realloc(buf, nc);
-			if (!nb) {
+			z.next_out = buf + z.total_out;
+			z.avail_out = (uInt)(cap - z.total_out);
+			zr = inflate(&z, Z_NO_FLUSH);
+			if (zr == Z_MEM_ERROR) {
 				err = -ENOMEM;
 				break;
 			}
-			buf = nb;
-			cap = nc;
-		}
-		n = gzread(gz, buf + len, (unsigned)(cap - len > 1u << 30 ? 1u << 30 : cap - len));
-		if (n < 0) {
-			gzerror(gz, &zerr);
-			err = zerr == Z_ERRNO ? -errno : zerr == Z_MEM_ERROR ? -ENOMEM : -ENOEXEC;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			err = -EFBIG;
-			break;
+			if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+				err = -ENOEXEC;		/* corrupt data or header */
+				break;
+			}
+			if (z.total_out > max) {
+				err = -EFBIG;
+				break;
+			}
 		}
 	}
-	/* a truncated stream reads short without an error from gzread */
-	if (!err && gzclose(gz) != Z_OK)
-		err = -ENOEXEC;
-	else if (err)
-		gzclose(gz);
+	close(fd);
+	inflateEnd(&z);
 	if (err) {
 		free(buf);
 		return err;
 	}
 	*out = buf;
-	*outlen = len;
+	*outlen = z.total_out;
 	return 0;
 }
 
