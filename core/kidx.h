@@ -28,7 +28,8 @@
 #define KIDX_NODE_VALUES    0x40000000u
 #define KIDX_NODE_CHILDS    0x20000000u
 #define KIDX_NODE_MASK      0x0FFFFFFFu
-#define KIDX_MAX_DEPTH      512	/* trie nodes on one path; deeper = corrupt */
+#define KIDX_MAX_DEPTH      256	/* trie nodes on one path; deeper = corrupt
+					 * (real aliases are under 100 characters) */
 #define KIDX_MAX_KEY        4095
 
 /* What a text file holds, so kidx_open_text() knows how to parse it. */

@@ -79,28 +79,31 @@ int kmod_module_state(const struct kmod_ctx *ctx, const char *name)
 {
 	char path[4096], buf[32];
 	struct stat st;
+	size_t l;
 	int n;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/module/%s/initstate", ctx->sysfs, name) >= sizeof(path))
 		return -ENAMETOOLONG;
 	n = read_line(path, buf, sizeof(buf));
 	if (n >= 0) {
-		if (!strncmp(buf, "live", 4))
-			return KMOD_ST_LIVE;
 		if (!strncmp(buf, "coming", 6))
 			return KMOD_ST_COMING;
 		if (!strncmp(buf, "going", 5))
 			return KMOD_ST_GOING;
 		return KMOD_ST_LIVE;
 	}
-	/* no initstate: a module without sysfs, or /sys/module/NAME of a
-	 * built-in one that has parameters */
-	n = procmodules_state(ctx, name);
-	if (n != KMOD_ST_ABSENT)
-		return n;
-	path[strlen(path) - sizeof("/initstate") + 1] = '\0';
+	/* no initstate: /sys/module/NAME of a built-in module with
+	 * parameters (or, for an instant, of a module being set up) */
+	l = strlen(path) - (sizeof("/initstate") - 1);
+	path[l] = '\0';
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return KMOD_ST_BUILTIN;
+	/* without a /sys/module at all, /proc/modules is all there is */
+	while (l > 0 && path[l - 1] != '/')
+		l--;
+	path[l] = '\0';
+	if (stat(path, &st) < 0)
+		return procmodules_state(ctx, name);
 	return KMOD_ST_ABSENT;
 }
 
@@ -386,6 +389,14 @@ static int load_one(const struct kmod_action *a, void *arg)
 	}
 	/* someone else may be loading it right now */
 	st = kmod_module_state(l->ctx, a->name);
+	if (st == KMOD_ST_BUILTIN) {
+		/* a module file whose /sys/module dir has no initstate yet:
+		 * being set up (kmod calls that "coming"); give it a moment */
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		st = kmod_module_state(l->ctx, a->name);
+	}
 	if (st == KMOD_ST_COMING)
 		st = wait_settled(l->ctx, a->name);
 	if (st == KMOD_ST_LIVE || st == KMOD_ST_BUILTIN) {

@@ -37,6 +37,7 @@ struct obj {
 
 struct run {
 	struct kmod_ctx *ctx;
+	int statdeps;		/* check dependency files exist, as kmod does */
 	struct obj **objs;
 	unsigned nobjs, capobjs;
 	struct obj **list;	/* probe list being built */
@@ -165,7 +166,7 @@ static void obj_deps(struct run *r, struct obj *o)
 		/* kmod drops the whole list when a dependency file is missing;
 		 * we first look for a compressed file of the same name (a tree
 		 * gzipped after depmod ran, as a depmod without zlib leaves it) */
-		if (stat(dp, &st) < 0) {
+		if (r->statdeps && stat(dp, &st) < 0) {
 			char *alt = kmod_compressed_sibling(dp);
 
 			free(dp);
@@ -592,6 +593,10 @@ int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 
 	memset(&rs, 0, sizeof(rs));
 	r->ctx = ctx;
+	/* for show (no loaded-state checks) mimic kmod's check that every
+	 * dependency file exists; when loading, the kernel and the loader's
+	 * own open() say so, naming the missing module */
+	r->statdeps = !(flags & KMOD_F_CHECK_LOADED);
 	err = lookup(r, name, &alias, &f);
 	if (err == 0 && f.n == 0)
 		err = -ENOENT;
