@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,6 +238,16 @@ char *kmod_compressed_sibling(const char *path)
 	return NULL;
 }
 
+static int kernel_at_least(int maj, int min)
+{
+	struct utsname u;
+	int a = 0, b = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return 1;
+	return a > maj || (a == maj && b >= min);
+}
+
 int kmod_insert_file(const char *path, const char *options)
 {
 	const char *sfx = suffix(path);
@@ -275,9 +286,10 @@ int kmod_insert_file(const char *path, const char *options)
 		r = syscall(SYS_finit_module, fd, options, MODULE_INIT_COMPRESSED_FILE);
 		err = r < 0 ? -errno : 0;
 		close(fd);
-		/* an older kernel rejects the flag (EINVAL) or the format:
-		 * say clearly that this kernel cannot take the file */
-		if (err == -EINVAL || err == -EOPNOTSUPP)
+		/* kernel: kernel/module/main.c — before 6.3 an unknown flag
+		 * is EINVAL; without CONFIG_MODULE_DECOMPRESS it is
+		 * EOPNOTSUPP.  Either way: this kernel cannot take the file. */
+		if (err == -EINVAL && !kernel_at_least(6, 3))
 			return -EOPNOTSUPP;
 		return err;
 	}
