@@ -38,6 +38,19 @@ TEST(kmod_gunzip)
 	gzclose(g);
 	CHECK_INT(kmod_gunzip_file(p, 1 << 20, &out, &len), 0);
 	CHECK_INT(len, sizeof(data));
+	{
+		/* X.ko named, X.ko.gz present: found and inflated; the kernel
+		 * then refuses the non-module (ENOSYS without module support,
+		 * ENOEXEC, or EPERM when not root) — anything but ENOENT */
+		char ko[128];
+		int r;
+
+		snprintf(ko, sizeof(ko), "%s/m.ko", dir);
+		r = kmod_insert_file(ko, "");
+		CHECK(r == -ENOSYS || r == -ENOEXEC || r == -EPERM || r == -EINVAL);
+		snprintf(ko, sizeof(ko), "%s/other.ko", dir);
+		CHECK_INT(kmod_insert_file(ko, ""), -ENOENT);
+	}
 	CHECK(out && memcmp(out, data, sizeof(data)) == 0);
 	free(out);
 	CHECK_INT(kmod_gunzip_file(p, 1000, &out, &len), -EFBIG);
