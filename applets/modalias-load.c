@@ -22,7 +22,8 @@ APPLET(modalias_load, "modalias-load",
        "  -D          print what would be done, as modprobe --show-depends\n"
        "  -q          quiet: no messages about aliases without modules or failures\n"
        "  -b          apply the blacklist to module names too (always to aliases)\n"
-       "  -a          every argument is a name (otherwise: NAME then its parameters)\n"
+       "  -a          every argument is a name (otherwise NAME KEY=VALUE...: parameters\n"
+       "              for NAME; arguments without '=' make every argument a name)\n"
        "  -S          scan SYSFS for every modalias and load for all, with a summary\n"
        "  -s SYSFS    sysfs root for -S (default /sys)\n"
        "  -c CMDLINE  kernel command line file (default /proc/cmdline; \"\" for none)\n"
@@ -216,6 +217,12 @@ static int modalias_load_main(int argc, char **argv)
 		return rc;
 	}
 
+	/* modprobe NAME PARAM...: parameters for NAME.  As a parameter is
+	 * always KEY=VALUE here and no alias or module name holds '=',
+	 * several names without -a are taken as names, not parameters. */
+	for (i = optind + 1; !all && i < argc; i++)
+		if (!strchr(argv[i], '='))
+			all = 1;
 	if (!all && argc - optind > 1) {
 		extra = join_params(argc - optind - 1, argv + optind + 1);
 		if (!extra) {

@@ -125,6 +125,9 @@ expect_eq params "$got" "$want"
 want=$(modprobe -d "$ROOT" -S $KV $CONF -D -a top snd_a 2>&1)
 got=$("$UEVBOX" modalias-load -d "$ROOT" -k $KV -D -a top snd_a 2>&1)
 expect_eq all-names "$got" "$want"
+# several names without -a: still names (no '=' so they are no parameters)
+got=$("$UEVBOX" modalias-load -d "$ROOT" -k $KV -D top snd_a 2>&1)
+expect_eq names-without-a "$got" "$want"
 
 # --- the same tree as busybox depmod leaves it: text files only
 TROOT=$TMPD/troot
