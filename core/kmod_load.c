@@ -241,10 +241,16 @@ char *kmod_compressed_sibling(const char *path)
 static int kernel_at_least(int maj, int min)
 {
 	struct utsname u;
-	int a = 0, b = 0;
+	char *e;
+	long a, b;
 
-	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &a, &b) != 2)
+	/* "6.1.0-13-amd64": strtol, not sscanf (which drags scanf in) */
+	if (uname(&u) < 0)
 		return 1;
+	a = strtol(u.release, &e, 10);
+	if (*e != '.')
+		return 1;
+	b = strtol(e + 1, NULL, 10);
 	return a > maj || (a == maj && b >= min);
 }
 
