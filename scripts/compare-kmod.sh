@@ -167,27 +167,31 @@ EOF
 total=$(wc -l < "$OUT/corpus")
 echo "corpus: $total distinct names ($OUT/corpus)"
 
-# --- compare in chunks; a differing chunk is compared name by name
+# --- compare in chunks, without and with -b; a differing chunk is
+# compared name by name
 : > "$OUT/diffs"
-split -l "$CHUNK" "$OUT/corpus" "$OUT/chunk."
-nd=0; found=0
-for c in "$OUT"/chunk.*; do
-	set -- $(cat "$c")
-	modprobe -d "$ROOT" -S "$KV" $CONF -D -a "$@" > "$c.kmod" 2>/dev/null
-	"$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -D -a "$@" > "$c.ours" 2>/dev/null
-	if ! cmp -s "$c.kmod" "$c.ours"; then
-		for a in "$@"; do
-			k=$(modprobe -d "$ROOT" -S "$KV" $CONF -D "$a" 2>/dev/null; echo "rc=$?")
-			o=$("$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -D "$a" 2>/dev/null; echo "rc=$?")
-			if [ "$k" != "$o" ]; then
-				nd=$((nd + 1))
-				printf '=== %s\n--- modprobe\n%s\n--- modalias-load\n%s\n' "$a" "$k" "$o" >> "$OUT/diffs"
-			fi
-		done
-	fi
-	rm -f "$c" "$c.kmod" "$c.ours"
+nd=0
+for B in "" -b; do
+	split -l "$CHUNK" "$OUT/corpus" "$OUT/chunk."
+	for c in "$OUT"/chunk.*; do
+		set -- $(cat "$c")
+		modprobe -d "$ROOT" -S "$KV" $CONF $B -D -a "$@" > "$c.kmod" 2>/dev/null
+		"$UEVBOX" modalias-load -d "$ROOT" -k "$KV" $B -D -a "$@" > "$c.ours" 2>/dev/null
+		if ! cmp -s "$c.kmod" "$c.ours"; then
+			for a in "$@"; do
+				k=$(modprobe -d "$ROOT" -S "$KV" $CONF $B -D "$a" 2>/dev/null; echo "rc=$?")
+				o=$("$UEVBOX" modalias-load -d "$ROOT" -k "$KV" $B -D "$a" 2>/dev/null; echo "rc=$?")
+				if [ "$k" != "$o" ]; then
+					nd=$((nd + 1))
+					printf '=== %s %s\n--- modprobe\n%s\n--- modalias-load\n%s\n' "$B" "$a" "$k" "$o" >> "$OUT/diffs"
+				fi
+			done
+		fi
+		rm -f "$c" "$c.kmod" "$c.ours"
+	done
 done
 found=$("$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -D -a $(cat "$OUT/corpus") 2>&1 >/dev/null | grep -c 'not found')
-echo "compared: $total names, $((total - found)) resolve to modules, $found resolve to nothing"
+lines=$("$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -D -a $(cat "$OUT/corpus") 2>/dev/null | wc -l)
+echo "compared: $total names twice (plain and -b), $((total - found)) resolve to modules ($lines output lines), $found to nothing"
 echo "differences: $nd (details: $OUT/diffs)"
 [ "$nd" = 0 ]
