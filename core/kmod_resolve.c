@@ -566,7 +566,8 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 			a.kind = KMOD_ACT_INSTALL;
 			a.cmd = cmd;
 		} else {
-			obj_deps(r, m);
+			if (!m->path)	/* kmod_module_get_path: parse only if unknown */
+				obj_deps(r, m);
 			a.path = m->path;
 			a.kind = m->path ? KMOD_ACT_INSMOD : obj_builtin(r, m) ? KMOD_ACT_BUILTIN
 									      : KMOD_ACT_NOFILE;
