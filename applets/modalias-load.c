@@ -48,6 +48,7 @@ static int show(const struct kmod_action *a, void *arg)
 		printf("install %s %s\n", a->cmd, a->options);
 		break;
 	case KMOD_ACT_NOFILE:
+	case KMOD_ACT_PRESENT:
 		break;
 	}
 	return 0;

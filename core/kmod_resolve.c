@@ -555,8 +555,13 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 	unsigned i;
 	int err = 0;
 
-	if ((flags & KMOD_F_CHECK_LOADED) && inkernel(r, top))
+	if ((flags & KMOD_F_CHECK_LOADED) && inkernel(r, top)) {
+		struct kmod_action a = { .kind = KMOD_ACT_PRESENT, .name = top->name,
+					 .path = top->path, .options = "", .required = 1, .top = 1 };
+
+		cb(&a, arg);		/* nothing to do: just say so */
 		return 0;
+	}
 	if ((top->alias || (flags & KMOD_F_BLACKLIST)) && modconf_blacklisted(&r->ctx->conf, top->name))
 		return 1;
 	for (i = 0; i < r->nobjs; i++)
@@ -573,6 +578,11 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 		int oe;
 
 		if ((flags & KMOD_F_CHECK_LOADED) && inkernel(r, m)) {
+			struct kmod_action pa = { .kind = KMOD_ACT_PRESENT, .name = m->name,
+						  .path = m->path, .options = "",
+						  .required = m->required, .top = m == top };
+
+			cb(&pa, arg);
 			err = -EEXIST;
 			goto next;
 		}
