@@ -61,6 +61,12 @@ $(B)/applets.gen.h: $(CONFIG) FORCE
 		echo "APPLET_ENTRY($$a)" | tr - _; done > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
+# The built-in mdev.conf (configs/mdev.conf) as a byte array for core/eng_conf.c.
+$(B)/mdev_conf.gen.h: configs/mdev.conf
+	@mkdir -p $(B)
+	od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' > $@.tmp && mv $@.tmp $@
+$(B)/core/eng_conf.o: $(B)/mdev_conf.gen.h
+
 $(B)/libcore.a: $(CORE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
