@@ -22,6 +22,7 @@ APPLET(mdev, "mdev",
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "eng_daemon.h"
 #include "eng_replay.h"
@@ -125,7 +126,11 @@ static int mdev_main(int argc, char **argv)
 	a.eng = &e;
 	a.log = log_line;
 	if (scan) {
+		struct stat st;
+
 		a.dev_only = 1;	/* busybox -s: devices with a dev number */
+		if (stat(sysroot[0] ? sysroot : "/", &st) == 0)
+			e.rootdev = st.st_dev;	/* and the "root" link */
 		r = eng_apply_sysfs(&a, sysfs);
 		if (r < 0)
 			msg_errno(r, "%s", sysfs);

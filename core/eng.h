@@ -64,6 +64,8 @@ struct engine {
 	const char *sysfs;		/* for firmware; "/sys" */
 	const char *fwdir;		/* NULL: no firmware loading */
 	struct dev_modules *mods;
+	dev_t rootdev;			/* mdev -s: link "root" to this block
+					   device's node (0: no link) */
 };
 
 /* Build the plan for ev.  Returns 0 (*out set, maybe with no steps) or

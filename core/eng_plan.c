@@ -185,6 +185,7 @@ struct ctx {
 	unsigned maj, min;
 	mode_t type;
 	enum op op;
+	dev_t rootdev;
 	unsigned *bad;
 };
 
@@ -237,6 +238,14 @@ static int plan_nodes(struct ctx *c)
 		    set_str(&s->target, tgt))
 			return -ENOMEM;
 	}
+	/* busybox mdev -s: "root" links to the device / is mounted from */
+	if (c->rootdev && c->type == S_IFBLK && makedev(c->maj, c->min) == c->rootdev) {
+		if (dev_link_target("root", c->node, tgt, sizeof tgt) < 0)
+			return 0;
+		if (!(s = add_step(p, ES_LINK, line)) || set_str(&s->path, "root") ||
+		    set_str(&s->target, tgt))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -283,7 +292,7 @@ int eng_plan(const struct engine *e, const struct uevent *ev, struct eng_plan **
 	char alias[PATH_MAX];
 	unsigned bad = 0;
 	size_t pos = 0;
-	int nodes = 1, matched = 0;
+	int nodes = 1;
 	struct ctx c;
 
 	p = calloc(1, sizeof *p);
@@ -296,6 +305,7 @@ int eng_plan(const struct engine *e, const struct uevent *ev, struct eng_plan **
 	c.p = p;
 	c.ev = ev;
 	c.bad = &bad;
+	c.rootdev = e->rootdev;
 	c.op = !strcmp(ev->action, "add") ? OP_ADD : !strcmp(ev->action, "remove") ? OP_REMOVE :
 	       !strcmp(ev->action, "change") || !strcmp(ev->action, "move") ? OP_CHANGE : OP_OTHER;
 	slash = strrchr(ev->devpath, '/');
@@ -317,13 +327,12 @@ int eng_plan(const struct engine *e, const struct uevent *ev, struct eng_plan **
 			goto fail;
 	}
 	for (;;) {
+		/* busybox: running off the end of the rules (nothing matched, or
+		 * only '-' rules did) reaches the implicit final rule 0:0 0660 */
 		if (rule_next(rs, &pos, &subj, &hit))
 			c.ru = hit.rule;
-		else if (!matched)
-			c.ru = NULL;	/* the implicit final rule: 0:0 0660 */
 		else
-			break;
-		matched = 1;
+			c.ru = NULL;
 		c.hit = c.ru ? &hit : NULL;
 		c.node = c.devname;
 		c.place = 0;
