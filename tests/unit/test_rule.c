@@ -322,7 +322,7 @@ static int plan_for(const char *rules, const char *vars, size_t vlen, struct eng
 {
 	static struct rule_set rs;
 	static struct uevent ev;
-	struct engine e = { &rs, { -1 }, "/sys", NULL, NULL };
+	struct engine e = { &rs, { -1 }, "/sys", NULL, NULL, 0 };
 
 	rule_free(&rs);
 	if (parse(&rs, rules))
