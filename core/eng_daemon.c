@@ -47,8 +47,8 @@ struct daemon {
 	struct nl_sock nl;
 	int sigfd, seqfd;
 	uint64_t last_seq, written_seq;
-	int overflowed;			/* ENOBUFS seen, gap not yet measured */
-	uint64_t seq_before_overflow;
+	unsigned long episode_overflows;	/* since the last resync */
+	uint64_t episode_lost;		/* SEQNUMs missing since then */
 	long long resync_due, resync_first, last_resync;	/* ms, 0 = none */
 	unsigned gen;
 	struct known *known[KNOWN_BUCKETS];
@@ -276,7 +276,7 @@ static int replay_cb(void *arg, const struct uevent *ev, const char *buf, size_t
 
 static void read_socket(struct daemon *d, int limit);
 
-static void resync(struct daemon *d, const char *why)
+static void resync(struct daemon *d)
 {
 	char *rbuf = d->rbuf;
 	unsigned skipped = 0, gone = 0, i;
@@ -321,7 +321,12 @@ static void resync(struct daemon *d, const char *why)
 			}
 		}
 	}
-	logf_(d, "resync (%s): replayed sysfs, %u device(s) gone since", why, gone);
+	logf_(d, "resync after %lu overflow(s), up to %llu event(s) lost by SEQNUM gaps "
+		 "(other namespaces share the counter): replayed %s, %u device(s) gone since",
+	      d->episode_overflows, (unsigned long long)d->episode_lost, d->cfg->sysfs, gone);
+	d->lost += d->episode_lost;
+	d->episode_overflows = 0;
+	d->episode_lost = 0;
 	d->last_resync = now_ms();
 	d->resync_due = d->resync_first = 0;
 }
@@ -333,10 +338,7 @@ static void overflow(struct daemon *d)
 	long long t = now_ms(), gap;
 
 	d->overflows++;
-	if (!d->overflowed) {
-		d->overflowed = 1;
-		d->seq_before_overflow = d->last_seq;
-	}
+	d->episode_overflows++;
 	if (!d->resync_first)
 		d->resync_first = t;
 	/* wait for quiet, but not forever, and never more often than resync_ms */
@@ -364,7 +366,7 @@ static void read_socket(struct daemon *d, int limit)
 		if (len == -EAGAIN)
 			return;
 		if (len == -ENOBUFS) {
-			if (!d->overflowed)
+			if (!d->resync_due)
 				logf_(d, "receive buffer overflow: the kernel dropped events; "
 					 "resync scheduled");
 			overflow(d);
@@ -387,17 +389,10 @@ static void read_socket(struct daemon *d, int limit)
 		}
 		if (ev.source != UEV_SRC_KERNEL)
 			continue;
-		if (d->overflowed && ev.seqnum > d->seq_before_overflow) {
-			uint64_t gap = d->seq_before_overflow ?
-				ev.seqnum - d->seq_before_overflow - 1 : 0;
-
-			d->lost += gap;
-			logf_(d, "lost up to %llu event(s) in the overflow (SEQNUM %llu..%llu; "
-				 "other namespaces' events share the counter)",
-			      (unsigned long long)gap, (unsigned long long)d->seq_before_overflow + 1,
-			      (unsigned long long)ev.seqnum - 1);
-			d->overflowed = 0;
-		}
+		/* a SEQNUM gap means loss only while an overflow is pending:
+		 * otherwise it is events of other network namespaces */
+		if (d->resync_due && d->last_seq && ev.seqnum > d->last_seq + 1)
+			d->episode_lost += ev.seqnum - d->last_seq - 1;
 		if (ev.seqnum > d->last_seq)
 			d->last_seq = ev.seqnum;
 		if (d->cfg->verbose)
@@ -535,7 +530,7 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 
 		if (d->resync_due) {
 			if (t >= d->resync_due) {
-				resync(d, "events were lost");
+				resync(d);
 				write_settled(d);
 				continue;
 			}
