@@ -53,7 +53,7 @@ struct dump {
 	unsigned long long rejected[UEV_NREASONS];
 	unsigned long long nrejected;
 	uint64_t last_seqnum;	/* last kernel SEQNUM seen, 0 = none yet */
-	int overflowed;		/* ENOBUFS seen since the last kernel event */
+	int overflowed;		/* ENOBUFS seen, its gap not yet found */
 };
 
 static int wanted(const struct dump *d, const struct uevent *ev)
@@ -150,17 +150,19 @@ static void print_event(const struct dump *d, const struct uevent *ev, const str
 }
 
 /* Kernel SEQNUMs are global across network namespaces, so a gap alone is
- * not loss (events for other namespaces never reach us).  Only after the
- * kernel told us it dropped messages does the gap bound what we lost. */
+ * not loss (events for other namespaces never reach us).  After ENOBUFS
+ * the socket still holds the messages queued before the drop, so the loss
+ * shows as the first gap after it; that gap bounds what was lost. */
 static void account_seqnum(struct dump *d, const struct uevent *ev)
 {
 	if (ev->source != UEV_SRC_KERNEL)
 		return;
-	if (d->overflowed && d->last_seqnum && ev->seqnum > d->last_seqnum + 1)
-		msg("lost up to %llu events after an overflow (SEQNUM %llu to %llu)",
+	if (d->overflowed && d->last_seqnum && ev->seqnum > d->last_seqnum + 1) {
+		msg("lost up to %llu events in the overflow (SEQNUM %llu to %llu)",
 		    (unsigned long long)(ev->seqnum - d->last_seqnum - 1),
 		    (unsigned long long)d->last_seqnum + 1, (unsigned long long)ev->seqnum - 1);
-	d->overflowed = 0;
+		d->overflowed = 0;
+	}
 	d->last_seqnum = ev->seqnum;
 }
 
