@@ -123,6 +123,19 @@ mkdir -p "$TMPD/outside"; ln -s "$TMPD/outside" "$R/dev/snd"
 hp ACTION=add DEVPATH=/devices/virtual/sound/x SUBSYSTEM=sound MAJOR=116 MINOR=1 DEVNAME=snd/x 2>/dev/null
 check "a symlink in the tree is not followed" test ! -e "$TMPD/outside/x"
 
+# firmware fallback: the file goes to the loader's data, "-1" when missing
+mkdir -p "$R/lib/firmware/vendor" "$S/devices/fw/a" "$S/devices/fw/b"
+printf 'FIRMWARE-BYTES' > "$R/lib/firmware/vendor/fw.bin"
+: > "$S/devices/fw/a/loading"; : > "$S/devices/fw/a/data"; : > "$S/devices/fw/b/loading"; : > "$S/devices/fw/b/data"
+hp ACTION=add DEVPATH=/devices/fw/a SUBSYSTEM=firmware FIRMWARE=vendor/fw.bin 2>/dev/null
+expect_eq "firmware: data written" "$(cat "$S/devices/fw/a/data")" "FIRMWARE-BYTES"
+expect_eq "firmware: loading 1 then 0" "$(cat "$S/devices/fw/a/loading")" "10"
+hp ACTION=add DEVPATH=/devices/fw/b SUBSYSTEM=firmware FIRMWARE=vendor/missing.bin 2>/dev/null
+expect_eq "firmware missing: loading -1" "$(cat "$S/devices/fw/b/loading")" "-1"
+: > "$S/devices/fw/b/loading"
+hp ACTION=add DEVPATH=/devices/fw/b SUBSYSTEM=firmware FIRMWARE=../../../etc/passwd 2>/dev/null
+expect_eq "firmware name escaping FWDIR: -1" "$(cat "$S/devices/fw/b/loading")" "-1"
+
 # a config error names file:line and the good rules still apply
 printf 'null 0:0 0666\nbroken 0:0\n(x 0:0 0600\n' > "$R/etc/mdev.conf"
 "$UEVBOX" mdev -s 2> "$TMPD/err"
