@@ -199,6 +199,12 @@ static int plan_nodes(struct ctx *c)
 	unsigned i;
 
 	if (c->op == OP_REMOVE) {
+		/* busybox unlinks the name even without a device number; the
+		 * kernel's remove events for nodes always carry MAJOR/MINOR, so
+		 * without them (net devices, queues) nothing is removed: a node
+		 * of another device that happens to share the name stays */
+		if (!c->has_dev)
+			return 0;
 		if (c->place == '>') {
 			if (dev_link_target(c->devname, c->node, tgt, sizeof tgt) < 0) {
 				(*c->bad)++;
@@ -210,7 +216,7 @@ static int plan_nodes(struct ctx *c)
 		}
 		if (!(s = add_step(p, ES_RMNODE, line)) || set_str(&s->path, c->node))
 			return -ENOMEM;
-		s->type = c->has_dev ? c->type : 0;
+		s->type = c->type;
 		s->dev = makedev(c->maj, c->min);
 		return 0;
 	}

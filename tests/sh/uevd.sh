@@ -120,6 +120,29 @@ check "veth and tap remove: commands" wait_for 5 sh -c "grep -qx 'remove vetht1 
 expect_eq "net: state follows the devices" "$(ls "$ST")" ""
 kill "$NSPID"; wait "$NSPID" 2>/dev/null
 
+# ---- -O: handled events republished in kernel format to group 4
+if command -v python3 >/dev/null; then
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+s.bind((0, 1 << 3)); s.settimeout(5); open(sys.argv[1], "w").close()
+while True:
+    try: d, a = s.recvfrom(65536)
+    except socket.timeout: break
+    print(a[0] != 0, d.split(b"\0")[0].decode(), flush=True)' "$TMPD/o.ready" > "$TMPD/o.out" 2>&1 &
+	LPID=$!
+	wait_for 5 test -e "$TMPD/o.ready"
+	ip netns exec "$NS" "$UEVBOX" uevd -O 4 -r "$R2" -f "$TMPD/net.conf" -D 3 3> "$TMPD/ready4" 2>/dev/null &
+	NSPID=$!
+	wait_for 5 test -s "$TMPD/ready4"
+	ip -n "$NS" link add vetht8 type veth peer name vetht9
+	check "-O: republished in kernel format, from uevd" wait_for 5 grep -qx "True add@/devices/virtual/net/vetht8" "$TMPD/o.out"
+	ip -n "$NS" link del vetht8
+	kill "$NSPID"; wait "$NSPID" 2>/dev/null; kill "$LPID" 2>/dev/null
+else
+	skip "-O republish" "no python3 to listen on a netlink group"
+fi
+
 # ---- overflow: a tiny buffer, a burst, then resync makes the state right
 : > "$TMPD/net.log"
 ip netns exec "$NS" "$UEVBOX" uevd -b 4096 -r "$R2" -f "$TMPD/net.conf" -D 3 3> "$TMPD/ready3" 2> "$TMPD/uevd3.err" &
