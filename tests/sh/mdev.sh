@@ -142,6 +142,25 @@ printf 'null 0:0 0666\nbroken 0:0\n(x 0:0 0600\n' > "$R/etc/mdev.conf"
 check "config error names file:line" grep -q "$R/etc/mdev.conf:2:" "$TMPD/err"
 check "bad regex names its line" grep -q "$R/etc/mdev.conf:3: bad regex" "$TMPD/err"
 
+# mdev -d: coldplug of the (fake) sysfs, then kernel events
+if is_root; then
+	R3=$TMPD/root3
+	mkdir -p "$R3/etc" "$R3/dev"
+	printf 'null 0:0 0666\nmajmin 0:0 0604\n' > "$R3/etc/mdev.conf"
+	MDEV_ROOT=$R3 "$UEVBOX" mdev -d -f 2> "$TMPD/d.err" &
+	DPID=$!
+	n=0; while [ ! -c "$R3/dev/majmin" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+	expect_eq "mdev -d: coldplug at start" "$(stat -c %a "$R3/dev/majmin" 2>/dev/null)" 604
+	rm -f "$R3/dev/null"
+	echo change > /sys/class/mem/null/uevent
+	n=0; while [ ! -c "$R3/dev/null" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+	expect_eq "mdev -d: handles kernel events" "$(stat -c '%t:%T %a' "$R3/dev/null" 2>/dev/null)" "1:3 666"
+	kill "$DPID"; wait "$DPID"
+	expect_eq "mdev -d: SIGTERM exit 0" "$?" 0
+else
+	skip "mdev -d" "needs root"
+fi
+
 # drop-in: the same nodes, owners, modes and links as busybox mdev -s on /sys
 if ! is_root || ! command -v busybox >/dev/null || ! busybox mdev --help >/dev/null 2>&1; then
 	skip "same as busybox mdev -s" "needs root and busybox with mdev"
