@@ -15,20 +15,27 @@
 #include "uev.h"
 #include "unit.h"
 
-/* passwd/group fixtures under tests/fixtures/rule (made by the test) */
+/* passwd/group fixtures in a scratch directory (made once by the test) */
 static const struct rule_ids *ids(void)
 {
-	static struct rule_ids i = { "tests/fixtures/rule" };
+	static char dir[] = "/tmp/uevbox-unit-etc.XXXXXX";
+	static struct rule_ids i;
+	char path[64];
 	FILE *f;
 
-	mkdir("tests/fixtures", 0755);
-	mkdir("tests/fixtures/rule", 0755);
-	f = fopen("tests/fixtures/rule/passwd", "w");
+	if (i.etc)
+		return &i;
+	if (!mkdtemp(dir))
+		return &i;
+	i.etc = dir;
+	snprintf(path, sizeof path, "%s/passwd", dir);
+	f = fopen(path, "w");
 	if (f) {
 		fputs("root:x:0:0:root:/root:/bin/sh\nalice:x:1001:1002::/home/a:/bin/sh\n", f);
 		fclose(f);
 	}
-	f = fopen("tests/fixtures/rule/group", "w");
+	snprintf(path, sizeof path, "%s/group", dir);
+	f = fopen(path, "w");
 	if (f) {
 		fputs("root:x:0:\ndisk:x:6:\nvideo:x:44:alice\n", f);
 		fclose(f);
