@@ -1,4 +1,5 @@
 /* cold.c — coldplug replay and trigger (see cold.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -109,27 +110,85 @@ int cold_replay(const char *sysfs, cold_cb cb, void *arg, unsigned *skipped)
 	return r;
 }
 
+int cold_replay_dev(const char *sysfs, cold_cb cb, void *arg, unsigned *skipped)
+{
+	static const char *const kinds[] = { "dev/block", "dev/char" };
+	struct replay *rp;
+	char path[PATH_MAX], link[PATH_MAX];
+	unsigned k;
+	int r = 0;
+
+	rp = malloc(sizeof *rp);
+	if (!rp)
+		return -ENOMEM;
+	for (k = 0; k < 2 && !r; k++) {
+		struct dirent *de;
+		DIR *d;
+
+		if (snprintf(path, sizeof path, "%s/%s", sysfs, kinds[k]) >= (int)sizeof path) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		d = opendir(path);
+		if (!d) {
+			r = -errno;
+			break;
+		}
+		while (!r && (de = readdir(d))) {
+			const char *dp;
+			ssize_t n;
+			size_t len;
+			int fd;
+
+			if (de->d_name[0] == '.')
+				continue;
+			/* "../../devices/virtual/mem/null" -> "/devices/virtual/mem/null" */
+			n = readlinkat(dirfd(d), de->d_name, link, sizeof link - 1);
+			if (n <= 0)
+				continue;
+			link[n] = 0;
+			dp = strstr(link, "/devices/");
+			if (!dp)
+				continue;
+			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd < 0)
+				continue;	/* gone meanwhile */
+			r = cold_event(fd, dp, "add", rp->buf, sizeof rp->buf, &len, &rp->ev);
+			close(fd);
+			if (r != UEV_OK) {
+				r = 0;
+				if (skipped)
+					(*skipped)++;
+				continue;
+			}
+			r = cb(arg, &rp->ev, rp->buf, len);
+		}
+		closedir(d);
+	}
+	free(rp);
+	return r;
+}
+
+/* One walk: devices on a bus are written as they are met (pre-order, so
+ * parents first); the others are remembered and written afterwards in the
+ * same order. */
 struct trig {
-	int pass;		/* 0: bus devices, 1: the rest */
+	const char *sysfs;
 	const char *msg;
 	size_t mlen;
 	char *last;
 	unsigned *failed;
 	int count;
+	char *later;		/* DEVPATHs, NUL-separated */
+	size_t llen, lcap;
+	int nomem;
 };
 
-static int trigger_one(const char *devpath, int dirfd, void *arg)
+static int write_uevent(struct trig *t, int dirfd, const char *devpath)
 {
-	struct trig *t = arg;
-	char sub[256];
-	int bus = 0, fd;
 	ssize_t n;
+	int fd = openat(dirfd, "uevent", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (subsystem_of(dirfd, sub, sizeof sub, &bus) < 0)
-		return 0;	/* not a device with a subsystem: no event */
-	if (bus != (t->pass == 0))
-		return 0;
-	fd = openat(dirfd, "uevent", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		(*t->failed)++;
 		return 0;
@@ -148,27 +207,70 @@ static int trigger_one(const char *devpath, int dirfd, void *arg)
 	return 0;
 }
 
+static int trigger_one(const char *devpath, int dirfd, void *arg)
+{
+	struct trig *t = arg;
+	char sub[256];
+	int bus = 0;
+	size_t l;
+
+	if (subsystem_of(dirfd, sub, sizeof sub, &bus) < 0)
+		return 0;	/* not a device with a subsystem: no event */
+	if (bus)
+		return write_uevent(t, dirfd, devpath);
+	l = strlen(devpath) + 1;
+	if (t->llen + l > t->lcap) {
+		size_t nc = (t->llen + l) * 2 + 4096;
+		char *p = realloc(t->later, nc);
+
+		if (!p) {
+			t->nomem = 1;
+			return -ENOMEM;
+		}
+		t->later = p;
+		t->lcap = nc;
+	}
+	memcpy(t->later + t->llen, devpath, l);
+	t->llen += l;
+	return 0;
+}
+
 int cold_trigger(const char *sysfs, const char *action, const char *uuid, char *last,
 		 unsigned *failed)
 {
-	char msg[128];
+	char msg[128], path[PATH_MAX];
 	unsigned nf = 0;
 	struct trig t;
+	size_t off;
 	int r, n;
 
 	n = snprintf(msg, sizeof msg, "%s%s%s", action, uuid ? " " : "", uuid ? uuid : "");
 	if (n < 0 || (size_t)n >= sizeof msg)
 		return -EINVAL;
 	memset(&t, 0, sizeof t);
+	t.sysfs = sysfs;
 	t.msg = msg;
 	t.mlen = (size_t)n;
 	t.last = last;
 	t.failed = &nf;
-	for (t.pass = 0; t.pass < 2; t.pass++) {
-		r = sysfs_walk_devices(sysfs, trigger_one, &t);
-		if (r < 0)
-			return r;
+	r = sysfs_walk_devices(sysfs, trigger_one, &t);
+	for (off = 0; r >= 0 && off < t.llen; off += strlen(t.later + off) + 1) {
+		const char *dp = t.later + off;
+		int dfd;
+
+		if (snprintf(path, sizeof path, "%s%s", sysfs, dp) >= (int)sizeof path)
+			continue;
+		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			nf++;	/* gone since the walk */
+			continue;
+		}
+		write_uevent(&t, dfd, dp);
+		close(dfd);
 	}
+	free(t.later);
+	if (r < 0)
+		return r;
 	if (failed)
 		*failed = nf;
 	return t.count;

@@ -30,6 +30,12 @@ int cold_event(int dirfd, const char *devpath, const char *action, char *buf, si
 typedef int (*cold_cb)(void *arg, const struct uevent *ev, const char *buf, size_t len);
 int cold_replay(const char *sysfs, cold_cb cb, void *arg, unsigned *skipped);
 
+/* Replay only devices with a device number, found through SYSFS/dev/block
+ * and SYSFS/dev/char (the kernel's links to them; far fewer directories
+ * than the whole tree).  No parent-first order.  -ENOENT when SYSFS has no
+ * dev/ directory (the caller can fall back to cold_replay). */
+int cold_replay_dev(const char *sysfs, cold_cb cb, void *arg, unsigned *skipped);
+
 /* Trigger: write "ACTION UUID" to every uevent file.  Returns the number
  * written, or -errno.  last (PATH_MAX bytes, may be NULL) gets the DEVPATH
  * written last; *failed counts writes that failed (devices that vanished). */

@@ -73,7 +73,12 @@ static int replay_cb(void *arg, const struct uevent *ev, const char *buf, size_t
 int eng_apply_sysfs(struct eng_apply *a, const char *sysfs)
 {
 	unsigned skipped = 0;
-	int r = cold_replay(sysfs, replay_cb, a, &skipped);
+	int r = -ENOENT;
+
+	if (a->dev_only)
+		r = cold_replay_dev(sysfs, replay_cb, a, &skipped);
+	if (r == -ENOENT)
+		r = cold_replay(sysfs, replay_cb, a, &skipped);
 
 	a->skipped += skipped;
 	return r;

@@ -23,7 +23,9 @@ struct eng_apply {
 /* Apply one event.  0, or -ENOMEM. */
 int eng_apply_event(struct eng_apply *a, const struct uevent *ev);
 
-/* Replay every device below SYSFS/devices, parents first.  0 or -errno. */
+/* Replay every device below SYSFS/devices, parents first; with
+ * a->dev_only, only devices with a number, through SYSFS/dev (the whole
+ * tree when that is missing).  0 or -errno. */
 int eng_apply_sysfs(struct eng_apply *a, const char *sysfs);
 
 #endif

@@ -8,15 +8,22 @@
 #   mdev -s         uevbox `mdev -s` and Debian busybox-static `mdev -s` with
 #                   the same mdev.conf (the built-in rules), busybox in a
 #                   private mount namespace with scratch /dev and /etc
-# Wall time and CPU time (user+sys, including children) per run; the median
-# of RUNS (5) is printed.  Trigger mode sends real "add" events for every
+# Wall time and CPU time (user+sys, including children) per run, every run
+# into an empty root (emptied outside the timing); each sample averages
+# ITER (10) runs, and the median of RUNS (5) samples is printed.  Trigger mode sends real "add" events for every
 # device to every listener on the machine (harmless, as udevadm trigger).
 bin=${1:?usage: bench-coldplug.sh BIN [RUNS]}
 runs=${2:-5}
 [ "$(id -u)" = 0 ] || { echo "bench-coldplug: needs root (skipped)"; exit 0; }
+# scratch roots on a tmpfs (as /dev is) in a private mount namespace, so
+# mknod costs what it costs on a device directory, not on a journaled disk
+if [ -z "$UEVBOX_BENCH_NS" ]; then
+	UEVBOX_BENCH_NS=1 exec unshare -m --propagation private sh "$0" "$@"
+fi
 tmp=$(mktemp -d /tmp/uevbox-cold.XXXXXX)
+mount -t tmpfs -o mode=0755 uevbox-bench "$tmp" || { echo "bench-coldplug: cannot mount a tmpfs"; exit 1; }
 pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; umount "$tmp"; rm -rf "$tmp"' EXIT
 tck=$(getconf CLK_TCK)
 files=$(find /sys/devices -name uevent | wc -l)
 bb=$(command -v busybox)
@@ -28,16 +35,29 @@ sed -n '/^#/d; /^$/d; p' "$(dirname "$0")/../configs/mdev.conf" > "$tmp/etc/mdev
 cp /etc/passwd /etc/group "$tmp/etc/"
 
 now() { date +%s.%N; }
-# measure LABEL COMMAND...: one run, prints "wall cpu" (seconds) of the
-# command and its children
+# children's CPU seconds (user + sys) in a `times` output file; `times`
+# must run in this shell itself (not a $(...) subshell) to see them
+ccpu() { tail -1 "$1" | awk '{ n = split($0, f, " "); s = 0
+	for (i = 1; i <= n; i++) { split(f[i], m, "m"); sub("s", "", m[2]); s += m[1] * 60 + m[2] }
+	printf "%.4f", s }'; }
+# measure PREP COMMAND...: run PREP (untimed: e.g. empty the root), then the
+# command; repeated $iter times; prints "wall cpu" per command (seconds).
+# `times` counts in clock ticks, so many repetitions make the CPU figure.
+iter=${ITER:-10}
 measure() {
-	t0=$(now)
-	out=$( { "$@" >/dev/null 2>&1; times; } | tail -1)
-	t1=$(now)
-	echo "$out" | awk -v a="$t0" -v b="$t1" '{
-		n = split($0, f, " "); s = 0
-		for (i = 1; i <= n; i++) { split(f[i], m, "m"); sub("s", "", m[2]); s += m[1] * 60 + m[2] }
-		printf "%.4f %.4f\n", b - a, s }'
+	prep=$1; shift
+	w=0; c=0; k=0
+	while [ $k -lt "$iter" ]; do
+		eval "$prep"
+		times > "$tmp/times0"; t0=$(now)
+		"$@" >/dev/null 2>&1
+		t1=$(now); times > "$tmp/times1"
+		c0=$(ccpu "$tmp/times0"); c1=$(ccpu "$tmp/times1")
+		w=$(echo "$w $t0 $t1" | awk '{ printf "%.6f", $1 + $3 - $2 }')
+		c=$(echo "$c $c0 $c1" | awk '{ printf "%.6f", $1 + $3 - $2 }')
+		k=$((k + 1))
+	done
+	echo "$w $c" | awk -v n="$iter" '{ printf "%.6f %.6f\n", $1 / n, $2 / n }'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 report() {	# report LABEL FILE(wall cpu per line) [extra]
@@ -45,7 +65,7 @@ report() {	# report LABEL FILE(wall cpu per line) [extra]
 	awk -v l="$1" -v w="$w" -v c="$c" -v x="$3" 'BEGIN { printf "  %-34s wall %7.1f ms   CPU %7.1f ms %s\n", l, w * 1000, c * 1000, x }'
 }
 
-echo "coldplug of /sys: $files uevent files, $(nproc) CPUs, median of $runs runs"
+echo "coldplug of /sys: $files uevent files, $(nproc) CPUs, median of $runs samples of $iter runs"
 
 # -- trigger + settle: uevd's CPU is read from /proc around each run
 : > "$tmp/trig"; : > "$tmp/trigd"
@@ -56,9 +76,9 @@ n=0; while [ ! -s "$tmp/ready" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1));
 i=0
 while [ $i -lt "$runs" ]; do
 	d0=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat")
-	measure "$bin" coldplug -w -t 60 -r "$tmp/dt" >> "$tmp/trig"
+	measure 'rm -rf "$tmp/dt"/*' "$bin" coldplug -w -t 60 -r "$tmp/dt" >> "$tmp/trig"
 	d1=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat")
-	echo "$d0 $d1" | awk -v t="$tck" '{ printf "0 %.4f\n", ($2 - $1) / t }' >> "$tmp/trigd"
+	echo "$d0 $d1" | awk -v t="$tck" -v n="$iter" '{ printf "0 %.6f\n", ($2 - $1) / t / n }' >> "$tmp/trigd"
 	i=$((i + 1))
 done
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
@@ -69,8 +89,7 @@ echo "    nodes made: $(find "$tmp/dt" \( -type c -o -type b \) | wc -l)"
 # -- replay
 : > "$tmp/rep"; i=0
 while [ $i -lt "$runs" ]; do
-	rm -rf "$tmp/dr"; mkdir -p "$tmp/dr"
-	measure "$bin" coldplug -R -r "$tmp/dr" >> "$tmp/rep"
+	measure 'rm -rf "$tmp/dr"; mkdir -p "$tmp/dr"' "$bin" coldplug -R -r "$tmp/dr" >> "$tmp/rep"
 	i=$((i + 1))
 done
 report "replay (coldplug -R)" "$tmp/rep"
@@ -79,8 +98,7 @@ echo "    nodes made: $(find "$tmp/dr" \( -type c -o -type b \) | wc -l)"
 # -- mdev -s, ours and busybox's, same rules
 : > "$tmp/um"; i=0
 while [ $i -lt "$runs" ]; do
-	rm -rf "$tmp/u"; mkdir -p "$tmp/u/dev"; cp -r "$tmp/etc" "$tmp/u/etc"
-	MDEV_ROOT=$tmp/u measure "$bin" mdev -s >> "$tmp/um"
+	measure 'rm -rf "$tmp/u"; mkdir -p "$tmp/u/dev"; cp -r "$tmp/etc" "$tmp/u/etc"' env MDEV_ROOT="$tmp/u" "$bin" mdev -s >> "$tmp/um"
 	i=$((i + 1))
 done
 report "uevbox mdev -s" "$tmp/um"
@@ -88,15 +106,14 @@ echo "    nodes made: $(find "$tmp/u/dev" \( -type c -o -type b \) | wc -l)"
 if [ -n "$bb" ] && "$bb" mdev --help >/dev/null 2>&1; then
 	: > "$tmp/bm"; i=0
 	while [ $i -lt "$runs" ]; do
-		rm -rf "$tmp/b"; mkdir -p "$tmp/b/dev"
-		measure unshare -m sh -c "mount --make-rprivate / && mount --bind '$tmp/b/dev' /dev && mount --bind '$tmp/etc' /etc && exec '$bb' mdev -s" >> "$tmp/bm"
+		measure 'rm -rf "$tmp/b"; mkdir -p "$tmp/b/dev"' unshare -m sh -c "mount --make-rprivate / && mount --bind '$tmp/b/dev' /dev && mount --bind '$tmp/etc' /etc && exec '$bb' mdev -s" >> "$tmp/bm"
 		i=$((i + 1))
 	done
 	report "busybox mdev -s ($($bb | head -1 | cut -d' ' -f2))" "$tmp/bm" "(incl. unshare+mount, measured alone below)"
 	echo "    nodes made: $(find "$tmp/b/dev" \( -type c -o -type b \) | wc -l)"
 	: > "$tmp/bx"; i=0
 	while [ $i -lt "$runs" ]; do
-		measure unshare -m sh -c "mount --make-rprivate / && mount --bind '$tmp/b/dev' /dev && mount --bind '$tmp/etc' /etc && exec true" >> "$tmp/bx"
+		measure : unshare -m sh -c "mount --make-rprivate / && mount --bind '$tmp/b/dev' /dev && mount --bind '$tmp/etc' /etc && exec true" >> "$tmp/bx"
 		i=$((i + 1))
 	done
 	report "  (unshare+mount+exec overhead)" "$tmp/bx"
