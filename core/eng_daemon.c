@@ -131,9 +131,18 @@ static struct known **kfind(struct daemon *d, const char *devpath)
 /* Remember (add/change/move) or forget (remove) ev. */
 static void track(struct daemon *d, const struct uevent *ev)
 {
-	struct known **pp = kfind(d, ev->devpath), *k = *pp;
+	struct known **pp, *k;
+	const char *old = uev_get(ev, "DEVPATH_OLD");
 	size_t len = 0, i;
 
+	/* a move (a rename) ends the old DEVPATH's life */
+	if (!strcmp(ev->action, "move") && old && (k = *(pp = kfind(d, old)))) {
+		*pp = k->next;
+		free(k->vars);
+		free(k);
+	}
+	pp = kfind(d, ev->devpath);
+	k = *pp;
 	if (!strcmp(ev->action, "remove")) {
 		if (k) {
 			*pp = k->next;
@@ -142,7 +151,7 @@ static void track(struct daemon *d, const struct uevent *ev)
 		}
 		return;
 	}
-	if (strcmp(ev->action, "add") && !k)
+	if (strcmp(ev->action, "add") && strcmp(ev->action, "move") && !k)
 		return;	/* change of a device we never saw added: keep nothing */
 	for (i = 0; i < ev->nvars; i++)
 		len += strlen(ev->vars[i].key) + 1;

@@ -84,6 +84,14 @@ kill "$DPID"; wait "$DPID" 2>/dev/null
 check "-n prints the node it would make" grep -q "change /devices/virtual/mem/null: node null c 1:3 0666 0:0" "$TMPD/dry.out"
 expect_eq "-n changes nothing" "$(ls -A "$TMPD/dry")" ""
 
+# ---- -C: coldplug at start
+mkdir -p "$TMPD/cold"
+"$UEVBOX" uevd -C -r "$TMPD/cold" -D 3 3> "$TMPD/ready.c" 2>/dev/null &
+CPID=$!
+wait_for 5 test -s "$TMPD/ready.c"
+expect_eq "-C: devices there before the daemon get nodes (built-in rules)" "$(stat -c '%t:%T %a' "$TMPD/cold/null" 2>/dev/null)" "1:3 666"
+kill "$CPID"; wait "$CPID" 2>/dev/null
+
 # ---- -N: config check
 printf 'null 0:0 0666\nbad 0:0\n' > "$TMPD/bad.conf"
 out=$("$UEVBOX" uevd -N -f "$TMPD/bad.conf" 2>&1); rc=$?
