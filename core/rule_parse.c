@@ -65,12 +65,63 @@ static int is_name_char(char c, int first)
 	       (!first && c >= '0' && c <= '9');
 }
 
-/* Compile re; on failure put the regerror text in why. */
+/* Two repetition operators in a row ("a++", "a*?", "a{2}*"): POSIX leaves
+ * ERE results undefined, and some libcs take exponential time and memory
+ * on them (glibc with "b+++...").  Bracket expressions and escapes are
+ * skipped. */
+static int stacked_repeat(const char *p, size_t n)
+{
+	size_t i;
+	int prev = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '\\') {
+			i++;
+			prev = 0;
+		} else if (c == '[') {
+			i++;
+			if (i < n && p[i] == '^')
+				i++;
+			if (i < n && p[i] == ']')
+				i++;
+			while (i < n && p[i] != ']') {
+				if (p[i] == '[' && i + 1 < n && strchr(":.=", p[i + 1])) {
+					char t = p[i + 1];
+
+					for (i += 2; i + 1 < n && !(p[i] == t && p[i + 1] == ']'); i++)
+						;
+					i++;
+				}
+				i++;
+			}
+			prev = 0;
+		} else if (c == '*' || c == '+' || c == '?' || c == '{') {
+			if (prev)
+				return 1;
+			if (c == '{')
+				while (i < n && p[i] != '}')
+					i++;
+			prev = 1;
+		} else {
+			prev = 0;
+		}
+	}
+	return 0;
+}
+
+/* Compile re; on failure put the reason in why. */
 static int compile(regex_t *re, const char *pat, size_t len, char *why, size_t whylen)
 {
-	char *s = strndup(pat, len);
+	char *s;
 	int r;
 
+	if (stacked_repeat(pat, len)) {
+		snprintf(why, whylen, "repetition operators in a row (undefined in POSIX ERE)");
+		return -EINVAL;
+	}
+	s = strndup(pat, len);
 	if (!s)
 		return -ENOMEM;
 	r = regcomp(re, s, REG_EXTENDED);

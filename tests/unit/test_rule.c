@@ -155,6 +155,17 @@ TEST(rule_errors_have_lines)
 	rule_free(&rs);
 }
 
+TEST(rule_stacked_repetition_refused)
+{
+	struct rule_set rs;
+
+	CHECK_INT(parse(&rs, "b++ 0:0 0600\nb*? 0:0 0600\nb{2}+ 0:0 0600\n"
+			     "[+*]+ 0:0 0600\n\\++ 0:0 0600\n(a+)+ 0:0 0600\nx[[:alpha:]]* 0:0 0600\n"), 3);
+	CHECK_INT(rs.n, 4);	/* bracket, escape, group, class are fine */
+	CHECK(strstr(rs.errs[0].reason, "repetition") != NULL);
+	rule_free(&rs);
+}
+
 TEST(rule_no_size_limit)
 {
 	struct rule_set rs;
