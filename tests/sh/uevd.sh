@@ -75,9 +75,9 @@ fi
 
 # ---- -n: dry run prints, changes nothing
 mkdir -p "$TMPD/dry"
-"$UEVBOX" uevd -n -r "$TMPD/dry" > "$TMPD/dry.out" 2>/dev/null &
+"$UEVBOX" uevd -n -r "$TMPD/dry" -D 3 3> "$TMPD/ready.n" > "$TMPD/dry.out" 2>/dev/null &
 DPID=$!
-sleep 0.3
+wait_for 5 test -s "$TMPD/ready.n"
 echo change > /sys/class/mem/null/uevent
 wait_for 5 grep -q "node null c 1:3 0666" "$TMPD/dry.out"
 kill "$DPID"; wait "$DPID" 2>/dev/null
