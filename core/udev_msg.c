@@ -204,33 +204,3 @@ int udev_msg_decode(const void *buf, size_t len, struct udev_msg_hdr *h,
 	*plen = pl;
 	return 0;
 }
-
-ssize_t udev_msg_send(int fd, const void *buf, size_t len, uint32_t groups)
-{
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = groups };
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(struct ucred))];
-	} ctl;
-	struct msghdr mh = {
-		.msg_name = &dst, .msg_namelen = sizeof dst,
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.b, .msg_controllen = sizeof ctl.b,
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	struct ucred cred = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
-	ssize_t n;
-
-	memset(&ctl, 0, sizeof ctl);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_CREDENTIALS;
-	c->cmsg_len = CMSG_LEN(sizeof cred);
-	memcpy(CMSG_DATA(c), &cred, sizeof cred);
-	do
-		n = sendmsg(fd, &mh, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == ECONNREFUSED ? (ssize_t)len : -errno;
-	return n;
-}

@@ -74,14 +74,4 @@ int udev_msg_decode(const void *buf, size_t len, struct udev_msg_hdr *h,
 /* Value of KEY in a properties nulstr, or NULL. */
 const char *udev_nulstr_get(const char *props, size_t plen, const char *key);
 
-/* Send one datagram on a NETLINK_KOBJECT_UEVENT socket fd to the group
- * mask `groups` (1 << (UDEV_MSG_GROUP - 1) for libudev clients), with our
- * SCM_CREDENTIALS attached explicitly.  The kernel would stamp them anyway
- * (kernel: net/netlink/af_netlink.c:netlink_sendmsg -> scm_send), clients
- * drop messages whose uid is not 0, so this only works as root.  A
- * multicast also reaches the kernel's own socket, which has no input
- * handler and answers ECONNREFUSED: that is success.  Returns len or
- * -errno. */
-ssize_t udev_msg_send(int fd, const void *buf, size_t len, uint32_t groups);
-
 #endif

@@ -104,12 +104,12 @@ int udev_pub_db(struct udev_db *db, const struct udev_pub *p)
 	return udev_db_write(db, &e);
 }
 
-ssize_t udev_pub_send(int fd, const struct uprops *props)
+ssize_t udev_pub_send(struct nl_sock *s, const struct uprops *props)
 {
 	unsigned char buf[UDEV_MSG_MAX];	/* 8 KiB on the stack */
 	ssize_t n = udev_msg_encode(buf, sizeof buf, props->buf, props->len);
 
 	if (n < 0)
 		return n;
-	return udev_msg_send(fd, buf, (size_t)n, 1u << (UDEV_MSG_GROUP - 1));
+	return nl_send(s, buf, (size_t)n, 0, 1u << (UDEV_MSG_GROUP - 1));
 }

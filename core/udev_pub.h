@@ -40,8 +40,9 @@ int udev_pub_db_id(char *buf, size_t size, const struct uevent *ev);
 /* "remove": drop the device's entry and tags; anything else: write them. */
 int udev_pub_db(struct udev_db *db, const struct udev_pub *p);
 
-/* Encode props and send them to group 2 on fd (a NETLINK_KOBJECT_UEVENT
- * socket).  Returns the length sent or -errno. */
-ssize_t udev_pub_send(int fd, const struct uprops *props);
+/* Encode props and send them to group 2 on s (a NETLINK_KOBJECT_UEVENT
+ * socket).  Clients drop messages whose sender uid is not 0, so this only
+ * reaches them when we run as root.  Returns the length sent or -errno. */
+ssize_t udev_pub_send(struct nl_sock *s, const struct uprops *props);
 
 #endif

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 
+#include "nl_sock.h"
 #include "udev_db.h"
 #include "udev_msg.h"
 #include "udev_props.h"
@@ -56,6 +57,7 @@ static int cmd_dev(char **argv)
 	char path[600], *line, *save = NULL;
 	size_t len = 0;
 	ssize_t n;
+	struct nl_sock s;
 	int fd, r;
 
 	snprintf(path, sizeof path, "/sys%s/subsystem", argv[2]);
@@ -92,11 +94,10 @@ static int cmd_dev(char **argv)
 	if ((r = udev_db_open(&db, argv[0])) < 0 || (r = udev_pub_db(&db, &p)) < 0)
 		return die("db", r);
 	udev_db_close(&db);
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
-	if (fd < 0)
-		return die("socket", errno);
-	n = udev_pub_send(fd, &msg);
-	close(fd);
+	if ((r = nl_open(&s, NETLINK_KOBJECT_UEVENT, 0, 0)) < 0)
+		return die("socket", r);
+	n = udev_pub_send(&s, &msg);
+	nl_close(&s);
 	return n < 0 ? die("send", (int)n) : 0;
 }
 #endif
@@ -105,9 +106,9 @@ static int cmd_msg(int argc, char **argv)
 {
 	static struct uprops p;
 	static unsigned char buf[UDEV_MSG_MAX];
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nl_sock s;
 	ssize_t n;
-	int i = 0, fd, r, corrupt = -1;
+	int i = 0, r, corrupt = -1;
 
 	if (argc >= 2 && !strcmp(argv[0], "-x")) {
 		corrupt = !strcmp(argv[1], "hash") ? 24 : 32;
@@ -130,11 +131,10 @@ static int cmd_msg(int argc, char **argv)
 		buf[27] ^= 0x01;
 	else if (corrupt == 32)
 		memset(buf + 32, 0, 8);
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-		return die("socket", errno);
-	n = udev_msg_send(fd, buf, (size_t)n, 1u << (UDEV_MSG_GROUP - 1));
-	close(fd);
+	if ((r = nl_open(&s, NETLINK_KOBJECT_UEVENT, 0, 0)) < 0)
+		return die("socket", r);
+	n = nl_send(&s, buf, (size_t)n, 0, 1u << (UDEV_MSG_GROUP - 1));
+	nl_close(&s);
 	return n < 0 ? die("send", (int)n) : 0;
 }
 

@@ -18,7 +18,7 @@ if [ "${LIBUDEV_INNER:-}" != 1 ]; then
 		{ skip all "libudev-dev not installed (apt-get install libudev-dev)"; exit 0; }
 	if ! "$CC" -O1 -Wall -o "$TMPD/client" ../libudev/client.c -ludev ||
 	   ! "$CC" -O1 -Wall -D_GNU_SOURCE -I../../core -o "$TMPD/send" ../libudev/send.c \
-		../../core/udev_msg.c ../../core/udev_props.c ../../core/udev_db.c; then
+		../../core/udev_msg.c ../../core/udev_props.c ../../core/udev_db.c ../../core/nl_sock.c; then
 		fail build "compiling tests/libudev/*.c"; exit 0
 	fi
 	# the gatherer path needs the build's libcore.a (musl, as in uevbox)
