@@ -228,7 +228,11 @@ static void done_cb(void *arg, const struct eng_plan *p, const char *dgram, size
 	struct daemon *d = arg;
 	ssize_t r;
 
-	if (!d->cfg->republish || !dgram || !len)
+	if (!dgram || !len)
+		return;
+	if (d->cfg->handled)
+		d->cfg->handled(d->cfg->arg, dgram, len);
+	if (!d->cfg->republish)
 		return;
 	r = nl_send(&d->nl, dgram, len, 0, d->cfg->republish);
 	if (r < 0 && d->cfg->verbose)
@@ -264,7 +268,7 @@ static void handle(struct daemon *d, const struct uevent *ev)
 		eng_plan_free(p);
 		return;
 	}
-	klen = d->cfg->republish ? kernel_format(ev, kbuf, sizeof d->kbuf) : 0;
+	klen = d->cfg->republish || d->cfg->handled ? kernel_format(ev, kbuf, sizeof d->kbuf) : 0;
 	if (eng_queue_push(&d->q, p, klen ? kbuf : NULL, klen) < 0)
 		logf_(d, "%s %s: out of memory", ev->action, ev->devpath);
 }

@@ -25,6 +25,7 @@
 #ifndef UEVBOX_ENG_DAEMON_H
 #define UEVBOX_ENG_DAEMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rule.h"
@@ -49,6 +50,11 @@ struct eng_daemon_cfg {
 	unsigned resync_ms;		/* minimum between resyncs; 0: 2000 */
 	void (*log)(void *arg, const char *line);
 	void (*out)(void *arg, const char *line);
+	/* optional: called once an event is completely handled (nodes,
+	 * links, modules, commands), with the event in kernel wire format
+	 * ("ACTION@DEVPATH\0KEY=VAL\0..."; replayed events have no SEQNUM).
+	 * The place for publishing to libudev clients (issue 4: uevd -U). */
+	void (*handled)(void *arg, const char *msg, size_t len);
 	void *arg;
 };
 
