@@ -15,11 +15,25 @@
 #include "uev.h"
 #include "unit.h"
 
-/* passwd/group fixtures in a scratch directory (made once by the test) */
+/* passwd/group fixtures in a scratch directory (made once by the test,
+ * removed at exit) */
+static char etc_dir[] = "/tmp/uevbox-unit-etc.XXXXXX";
+
+static void etc_cleanup(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "%s/passwd", etc_dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/group", etc_dir);
+	unlink(path);
+	rmdir(etc_dir);
+}
+
 static const struct rule_ids *ids(void)
 {
-	static char dir[] = "/tmp/uevbox-unit-etc.XXXXXX";
 	static struct rule_ids i;
+	char *dir = etc_dir;
 	char path[64];
 	FILE *f;
 
@@ -27,6 +41,7 @@ static const struct rule_ids *ids(void)
 		return &i;
 	if (!mkdtemp(dir))
 		return &i;
+	atexit(etc_cleanup);
 	i.etc = dir;
 	snprintf(path, sizeof path, "%s/passwd", dir);
 	f = fopen(path, "w");
