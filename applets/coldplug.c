@@ -2,7 +2,7 @@
 #include "applet.h"
 
 APPLET(coldplug, "coldplug",
-"[-s SYSFS] [-w] [-t SECONDS] [-R] [-r ROOT -f CONF] [-n] [-v]",
+"[-s SYSFS] [-w] [-t SECONDS] [-R] [-r ROOT -f CONF] [-d MODDIR] [-n] [-v]",
 "Go over every device that already exists, parents before children.\n"
 "\n"
 "Trigger mode (default): write \"add UUID\" to every device's uevent file, bus\n"
@@ -15,6 +15,8 @@ APPLET(coldplug, "coldplug",
 "  -R         read each uevent file and apply the rules in process, like\n"
 "             mdev -s but complete (all devices, commands, modules)\n"
 "  -f CONF    mdev.conf rules for -R (default: the built-in rules)\n"
+"  -d MODDIR  module tree for MODALIAS loading with -R\n"
+"             (default /lib/modules/$(uname -r))\n"
 "  -n         with -R: print each node, link, command and module, change nothing\n"
 "  -v         with -R: print each step as it is done\n"
 "Both:\n"
@@ -43,7 +45,8 @@ static void out_line(void *arg, const char *line)
 	puts(line);
 }
 
-static int replay(const char *sysfs, const char *root, const char *conf, int dry, int verbose)
+static int replay(const char *sysfs, const char *root, const char *conf, const char *moddir,
+		  int dry, int verbose)
 {
 	struct eng_daemon_cfg c;
 	struct rule_set rs;
@@ -63,7 +66,7 @@ static int replay(const char *sysfs, const char *root, const char *conf, int dry
 	e.rules = &rs;
 	e.sysfs = sysfs;
 	e.mods = &mods;
-	dev_modules_open(&mods, NULL);
+	dev_modules_open(&mods, moddir);
 	if (dry) {
 		e.root.fd = -1;
 	} else if ((r = dev_root_open(&e.root, root)) < 0) {
@@ -90,7 +93,7 @@ static int replay(const char *sysfs, const char *root, const char *conf, int dry
 
 static int coldplug_main(int argc, char **argv)
 {
-	const char *sysfs = "/sys", *root = "/dev", *conf = NULL;
+	const char *sysfs = "/sys", *root = "/dev", *conf = NULL, *moddir = NULL;
 	int opt, wait = 0, rep = 0, dry = 0, verbose = 0, timeout = 30, r;
 	unsigned long long v;
 	unsigned failed = 0;
@@ -98,7 +101,7 @@ static int coldplug_main(int argc, char **argv)
 	struct nl_sock s;
 	uint64_t seq = 0, seen = 0;
 
-	while ((opt = getopt(argc, argv, "s:wt:Rr:f:nv")) != -1) {
+	while ((opt = getopt(argc, argv, ":s:wt:Rr:f:d:nv")) != -1) {
 		switch (opt) {
 		case 's': sysfs = optarg; break;
 		case 'w': wait = 1; break;
@@ -110,19 +113,20 @@ static int coldplug_main(int argc, char **argv)
 		case 'R': rep = 1; break;
 		case 'r': root = optarg; break;
 		case 'f': conf = optarg; break;
+		case 'd': moddir = optarg; break;
 		case 'n': dry = 1; break;
 		case 'v': verbose = 1; break;
-		default: return usage_error("unknown option");
+		default: return bad_option(opt);
 		}
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (rep && wait)
 		return usage_error("-w waits for a daemon: not with -R");
-	if (!rep && (dry || conf))
-		return usage_error("-n and -f go with -R");
+	if (!rep && (dry || conf || moddir))
+		return usage_error("-n, -f and -d go with -R");
 	if (rep)
-		return replay(sysfs, root, conf, dry, verbose);
+		return replay(sysfs, root, conf, moddir, dry, verbose);
 
 	if ((r = cold_uuid(uuid)) < 0)
 		return msg_errno(r, "uuid");

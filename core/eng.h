@@ -92,5 +92,8 @@ int eng_run_all(const struct engine *e, const struct eng_plan *p, eng_fail_cb fa
 
 /* One line describing the step ("node", "link", ...), for -n and -v. */
 int eng_step_str(const struct eng_step *s, char *buf, size_t size);
+/* eng_step_str, and for a MODALIAS step the modules it would load (what
+ * dry runs print).  Returns as snprintf. */
+int eng_step_describe(const struct engine *e, const struct eng_step *s, char *buf, size_t size);
 
 #endif

@@ -206,7 +206,8 @@ static void step_cb(void *arg, const struct eng_plan *p, const struct eng_step *
 
 	if (s->kind == ES_MODALIAS && r == -ENOSYS) {
 		if (!d->modules_warned)
-			logf_(d, "module loading not built in: MODALIAS events load nothing");
+			logf_(d, "module loading unavailable (%s): MODALIAS events load nothing",
+			      dev_modules_why(&d->mods));
 		d->modules_warned = 1;
 		return;
 	}
@@ -260,7 +261,7 @@ static void handle(struct daemon *d, const struct uevent *ev)
 		char line[PATH_MAX + 256], out[PATH_MAX + 400];
 
 		for (i = 0; i < p->nsteps; i++) {
-			eng_step_str(&p->steps[i], line, sizeof line);
+			eng_step_describe(&d->eng, &p->steps[i], line, sizeof line);
 			snprintf(out, sizeof out, "%s %s: %s", ev->action, ev->devpath, line);
 			if (d->cfg->out)
 				d->cfg->out(d->cfg->arg, out);

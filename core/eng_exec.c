@@ -112,8 +112,12 @@ int eng_step_run(const struct engine *e, const struct eng_plan *p, const struct 
 		return dev_remove_node(&e->root, s->path, s->type, s->dev);
 	case ES_RMLINK:
 		return dev_remove_link(&e->root, s->path, s->target);
-	case ES_MODALIAS:
-		return dev_modules_load(e->mods, s->target);
+	case ES_MODALIAS: {
+		/* a device no module is for is not a failure */
+		int r = dev_modules_load(e->mods, s->target);
+
+		return r == -ENOENT ? 0 : r;
+	}
 	case ES_FIRMWARE:
 		return firmware(e, p, s->target);
 	case ES_CMD:
@@ -254,4 +258,20 @@ int eng_step_str(const struct eng_step *s, char *buf, size_t size)
 	if (n >= 0 && s->rule_line && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, " (line %u)", s->rule_line);
 	return n;
+}
+
+int eng_step_describe(const struct engine *e, const struct eng_step *s, char *buf, size_t size)
+{
+	char names[512];
+	int n = eng_step_str(s, buf, size), r;
+
+	if (s->kind != ES_MODALIAS || n < 0 || (size_t)n >= size || !e->mods)
+		return n;
+	r = dev_modules_describe(e->mods, s->target, names, sizeof names);
+	if (r == -ENOSYS)
+		return n;	/* said once by the caller, with the reason */
+	if (r < 0 && r != -ENOENT)
+		return n + snprintf(buf + n, size - (size_t)n, ": %s", strerror(-r));
+	return n + snprintf(buf + n, size - (size_t)n, ": %s",
+			    names[0] ? names : r == -ENOENT ? "no module" : "already loaded");
 }

@@ -7,15 +7,26 @@
 #include "cold.h"
 #include "eng_replay.h"
 
+/* Say once, with the reason, that MODALIAS steps load nothing. */
+static void note_no_modules(struct eng_apply *a)
+{
+	char why[400];
+
+	if (a->modules_missing || !a->log)
+		return;
+	a->modules_missing = 1;
+	snprintf(why, sizeof why, "module loading unavailable (%s): MODALIAS events load nothing",
+		 dev_modules_why(a->eng->mods));
+	a->log(a->arg, why);
+}
+
 static void fail_cb(void *arg, const struct eng_plan *p, const struct eng_step *s, int err)
 {
 	struct eng_apply *a = arg;
 	char line[PATH_MAX + 256], out[PATH_MAX + 512];
 
 	if (s->kind == ES_MODALIAS && err == -ENOSYS) {
-		if (!a->modules_missing && a->log)
-			a->log(a->arg, "module loading not built in: MODALIAS events load nothing");
-		a->modules_missing = 1;
+		note_no_modules(a);
 		return;
 	}
 	a->failed++;
@@ -54,7 +65,9 @@ int eng_apply_event(struct eng_apply *a, const struct uevent *ev)
 	a->steps += p->nsteps;
 	if (a->dry || a->verbose) {
 		for (i = 0; i < p->nsteps && a->out; i++) {
-			eng_step_str(&p->steps[i], line, sizeof line);
+			if (p->steps[i].kind == ES_MODALIAS && !a->eng->mods->ctx)
+				note_no_modules(a);
+			eng_step_describe(a->eng, &p->steps[i], line, sizeof line);
 			snprintf(out, sizeof out, "%s %s: %s", ev->action, ev->devpath, line);
 			a->out(a->arg, out);
 		}

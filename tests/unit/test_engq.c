@@ -1,6 +1,7 @@
 /* test_engq.c — the command queue: per-device order, parallel devices,
  * bounded children, settled watermark. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
