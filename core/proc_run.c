@@ -1,8 +1,7 @@
-/* proc_run.c — children of an event loop: fork into a process group,
- * deadline kill, non-blocking reap, exec errors through a pipe; bounded
+/* proc_run.c — children of an event loop: vfork into a process group,
+ * deadline kill, non-blocking reap, exec errors kept for the reap; bounded
  * environments (contract in proc_run.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -20,34 +19,57 @@ void proc_pool_init(struct proc_pool *p, struct proc_slot *slots, unsigned n)
 	p->busy = 0;
 	for (i = 0; i < n; i++) {
 		slots[i].pid = 0;
-		slots[i].errfd = -1;
+		slots[i].exec_err = 0;
 		slots[i].deadline = INT64_MAX;
 		slots[i].tag = NULL;
 	}
 }
 
-/* In the forked child: only async-signal-safe calls from here on. */
-static void child(char *const argv[], char *const envp[], int errfd)
+/* In the vfork()ed child: it shares the parent's memory until exec, so
+ * only syscalls here, and the one word *err written back on failure.  The
+ * parent is suspended until the exec or the _exit. */
+__attribute__((noreturn)) static void child(char *const argv[], char *const envp[], volatile int *err)
 {
+	struct sigaction sa;
 	sigset_t none;
-	int err;
+	int sig;
 
+	/* a caller's handler must not run in here (this is the parent's
+	 * memory): handled signals go back to their default.  The child has
+	 * its own copy of the dispositions (vfork shares memory, not them). */
+	for (sig = 1; sig < _NSIG; sig++) {
+		if (sigaction(sig, NULL, &sa) < 0 || sa.sa_handler == SIG_DFL ||
+		    sa.sa_handler == SIG_IGN)
+			continue;
+		sa.sa_handler = SIG_DFL;
+		sa.sa_flags = 0;
+		sigaction(sig, &sa, NULL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* the loop's blocked set is not theirs */
 	setpgid(0, 0);		/* own group: a timeout kills all of it */
 	execvpe(argv[0], argv, envp);
-	err = errno;
-	/* the pipe is empty and 4 bytes < PIPE_BUF: this write cannot block */
-	if (write(errfd, &err, sizeof err) < 0)
-		err = 0;	/* nothing more to do: exit 127 still says it */
+	*err = errno;
 	_exit(127);
+}
+
+/* vfork returns twice in this frame: it holds nothing but the call, so
+ * no caller variable lives across it (the child never returns). */
+__attribute__((noinline)) static pid_t spawn(char *const argv[], char *const envp[],
+					     volatile int *err)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child(argv, envp, err);
+	return pid < 0 ? -errno : pid;
 }
 
 int proc_start(struct proc_pool *p, char *const argv[], char *const envp[], int64_t now,
 	       int64_t timeout_ms, void *tag)
 {
+	volatile int exec_err = 0;
 	struct proc_slot *s = NULL;
-	int fds[2], err;
 	unsigned i;
 	pid_t pid;
 
@@ -56,27 +78,15 @@ int proc_start(struct proc_pool *p, char *const argv[], char *const envp[], int6
 			s = &p->slot[i];
 	if (!s)
 		return -EAGAIN;
-	/* close-on-exec: a successful exec closes the write end, so the
-	 * parent reads EOF; a failed one leaves the errno in the pipe */
-	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = errno;
-		close(fds[0]);
-		close(fds[1]);
-		return -err;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		child(argv, envp, fds[1]);
-	}
-	close(fds[1]);
-	/* also here: the group exists before anyone may kill it, whichever
-	 * of parent and child runs first (EACCES once it exec'd is fine) */
+	/* vfork: a big daemon does not copy its page tables per command */
+	pid = spawn(argv, envp, &exec_err);
+	if (pid < 0)
+		return pid;
+	/* also here: the group exists before anyone may kill it (EACCES
+	 * once the child exec'd: it made the group itself, fine) */
 	setpgid(pid, pid);
 	s->pid = pid;
-	s->errfd = fds[0];
+	s->exec_err = exec_err;
 	s->deadline = timeout_ms > 0 ? now + timeout_ms : INT64_MAX;
 	s->tag = tag;
 	p->busy++;
@@ -85,10 +95,8 @@ int proc_start(struct proc_pool *p, char *const argv[], char *const envp[], int6
 
 static void release(struct proc_pool *p, struct proc_slot *s)
 {
-	if (s->errfd >= 0)
-		close(s->errfd);
 	s->pid = 0;
-	s->errfd = -1;
+	s->exec_err = 0;
 	s->deadline = INT64_MAX;
 	p->busy--;
 }
@@ -109,15 +117,12 @@ int proc_reap(struct proc_pool *p, struct proc_done *d)
 			continue;
 		d->tag = s->tag;
 		d->pid = s->pid;
-		d->exec_err = 0;
+		d->exec_err = s->exec_err;
 		if (r < 0) {
 			err = errno;
 			release(p, s);
 			return -err;
 		}
-		/* the child is gone: the pipe holds its exec errno or EOF */
-		if (read(s->errfd, &err, sizeof err) == (ssize_t)sizeof err)
-			d->exec_err = err;
 		release(p, s);
 		return 1;
 	}

@@ -1,16 +1,19 @@
 /* proc_run.h — run commands as children of an event loop without ever
  * blocking it.  Owns: a caller-sized table of child slots (bounded
- * parallelism), each child's process group, deadline and exec-error pipe;
+ * parallelism), each child's process group, deadline and exec error;
  * and a bounded builder for a child's environment.
  *
  * Promises:
  *   - a child gets exactly the argv and environment it is given (PATH is
- *     searched for argv[0] as execvp does), an empty signal mask, and its
- *     own process group, so a timeout kills everything it started;
- *   - nothing here blocks: proc_start forks and returns; proc_reap uses
- *     waitpid(pid, WNOHANG) on the table's own pids only (children someone
- *     else started are left alone); an exec failure is reported at reap
- *     time through a close-on-exec pipe, not by the child printing;
+ *     searched for argv[0] as execvp does), an empty signal mask, default
+ *     dispositions for signals the caller handles, and its own process
+ *     group, so a timeout kills everything it started; descriptors the
+ *     caller did not mark close-on-exec are inherited;
+ *   - nothing here blocks: proc_start vfork()s (no page-table copy for a
+ *     big daemon; the caller waits only until the exec) and returns;
+ *     proc_reap uses waitpid(pid, WNOHANG) on the table's own pids only
+ *     (children someone else started are left alone); an exec failure is
+ *     kept and reported at reap time, never printed by the child;
  *   - never prints, never exits (the forked child only execs or _exit(127)s);
  *     returns >= 0 or -errno.
  *
@@ -34,7 +37,7 @@
 
 struct proc_slot {
 	pid_t pid;		/* 0: free */
-	int errfd;		/* read end of the exec-error pipe, -1 if none */
+	int exec_err;		/* the exec failed with this errno (0: ran) */
 	int64_t deadline;	/* CLOCK_MONOTONIC ms; INT64_MAX: no timeout */
 	void *tag;		/* the caller's, handed back by reap/expire */
 };
@@ -56,9 +59,10 @@ struct proc_done {
 
 void proc_pool_init(struct proc_pool *p, struct proc_slot *slots, unsigned n);
 
-/* Fork argv[0] (PATH search) with environment envp, in a new process
+/* Start argv[0] (PATH search) with environment envp, in a new process
  * group, to be killed timeout_ms after now (<= 0: never).  Returns the
- * slot index, -EAGAIN if every slot is busy, or -errno (pipe, fork). */
+ * slot index, -EAGAIN if every slot is busy, or -errno (vfork).  A failed
+ * exec is not an error here: the child exits 127 and proc_reap says why. */
 int proc_start(struct proc_pool *p, char *const argv[], char *const envp[], int64_t now,
 	       int64_t timeout_ms, void *tag);
 

@@ -306,16 +306,9 @@ int rt_watch_run(struct rt_watch *w)
 
 void rt_watch_close(struct rt_watch *w)
 {
-	unsigned i;
-
 	nl_close(&w->mon);
 	nl_close(&w->req);
 	if (w->sigfd >= 0)
 		close(w->sigfd);
 	w->sigfd = -1;
-	/* forget the children (not killed, not waited for): their pipes */
-	for (i = 0; i < w->pool.n; i++)
-		if (w->slot[i].errfd >= 0)
-			close(w->slot[i].errfd);
-	proc_pool_init(&w->pool, w->slot, 1);
 }

@@ -112,7 +112,8 @@ int rt_watch_open(struct rt_watch *w);
  * -errno (w->fail: RT_WF_DUMP, RT_WF_POLL or RT_WF_RECV). */
 int rt_watch_run(struct rt_watch *w);
 /* Close what open opened (safe after a failed open).  A running COMMAND
- * is left alone (after RT_WATCH_STOPPED it already got SIGTERM). */
+ * is left alone, not waited for (after RT_WATCH_STOPPED it already got
+ * SIGTERM). */
 void rt_watch_close(struct rt_watch *w);
 
 #endif
