@@ -217,7 +217,8 @@ int rt_watch_open(struct rt_watch *w)
 	w->fail = RT_WF_NONE;
 	proc_pool_init(&w->pool, w->slot, 1);
 	rt_sched_init(&w->sch, w->quiet_ms, w->max_ms);
-	rt_mon_init(&w->mn, &w->f, w->json, w->stamp);
+	if (w->monitor)		/* its name cache is a page of its own otherwise idle */
+		rt_mon_init(&w->mn, &w->f, w->json, w->stamp);
 	if (w->wait)	/* online needs addresses and routes whatever was asked */
 		w->f.groups |= RT_G_ADDR | RT_G_ROUTE;
 	w->need_state = !w->monitor || w->cmd;

@@ -94,14 +94,16 @@ struct rt_watch {
 	int need_state;		/* dumps and summaries are in use */
 	int64_t mono0, boot0;	/* last suspend check */
 	struct rt_sched sch;
-	struct rt_mon mn;
 	struct proc_pool pool;
 	struct proc_slot slot[1];	/* one run at a time */
-	struct proc_env cenv;
 	struct rt_state st;
 	struct rt_summary last, cur;
-	char line[RT_MON_BUF];
 	uint32_t rbuf[32768 / 4];	/* aligned receive buffer */
+	/* last: what only monitor mode or a COMMAND run touches stays off
+	 * the pages every mode uses (idle RSS) */
+	struct rt_mon mn;
+	char line[RT_MON_BUF];
+	struct proc_env cenv;
 };
 
 /* Signals, namespace, sockets (subscribed before the first dump, so
