@@ -28,7 +28,8 @@ void proc_pool_init(struct proc_pool *p, struct proc_slot *slots, unsigned n)
 /* In the vfork()ed child: it shares the parent's memory until exec, so
  * only syscalls here, and the one word *err written back on failure.  The
  * parent is suspended until the exec or the _exit. */
-__attribute__((noreturn)) static void child(char *const argv[], char *const envp[], volatile int *err)
+__attribute__((noreturn)) static void child(char *const argv[], char *const envp[],
+					   volatile int *err)
 {
 	struct sigaction sa;
 	sigset_t none;

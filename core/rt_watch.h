@@ -113,9 +113,9 @@ int rt_watch_open(struct rt_watch *w);
 /* The loop, until RT_WATCH_ONLINE, RT_WATCH_OFFLINE, RT_WATCH_STOPPED or
  * -errno (w->fail: RT_WF_DUMP, RT_WF_POLL or RT_WF_RECV). */
 int rt_watch_run(struct rt_watch *w);
-/* Close what open opened (safe after a failed open).  A running COMMAND
- * is left alone, not waited for (after RT_WATCH_STOPPED it already got
- * SIGTERM). */
+/* Close what open opened (call it after rt_watch_open, even a failed
+ * one).  A running COMMAND is left alone, not waited for (after
+ * RT_WATCH_STOPPED it already got SIGTERM). */
 void rt_watch_close(struct rt_watch *w);
 
 #endif
