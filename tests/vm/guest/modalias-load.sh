@@ -1,0 +1,21 @@
+# uevbox modalias-load -S: scan /sys and load for every modalias in one
+# process; repeated (after calm) while new modaliases keep appearing, the
+# same fixpoint the kmod reference reaches.
+. /vmtest/lib.sh
+need_applet modalias-load || exit 0
+t0=$(now)
+: > /run/seen
+passes=0 rcs=
+while [ $passes -lt 20 ]; do
+	modaliases > /run/all
+	setminus /run/all /run/seen > /run/new
+	[ -s /run/new ] || break
+	passes=$((passes + 1))
+	/bin/uevbox modalias-load -S > /run/mload.out 2>&1
+	rcs="$rcs${rcs:+,}$?"
+	sed 's/^/INFO modalias-load: /' /run/mload.out | head -n 20
+	sort -u /run/seen /run/new > /run/seen.new && mv /run/seen.new /run/seen
+	quiesce 1 60
+done
+t1=$(now)
+report modalias-load "$t1" passes=$passes rc=$rcs pass_t=$(since "$t0" "$t1")
