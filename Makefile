@@ -6,7 +6,7 @@
 #   make size       stripped size, and what each applet adds
 #   make install    DESTDIR=... PREFIX=... : binary plus applet symlinks
 #   make fuzz       the uevent classifier under libFuzzer + ASan/UBSan
-#   make bench      benchmarks against peers (scripts/bench-*.sh)
+#   make bench      benchmarks against peers (scripts/bench-*.sh; BENCH=name...)
 #
 # CONFIG=configs/X picks the applet set; B=DIR builds in another directory
 # (the binary is then DIR/uevbox).
@@ -14,6 +14,7 @@
 CONFIG ?= configs/default
 B      ?= build
 include $(CONFIG)
+.DEFAULT_GOAL := all
 
 ifeq ($(B),build)
 BIN ?= uevbox
@@ -69,15 +70,23 @@ $(BIN): $(APPLET_OBJ) $(B)/libcore.a
 $(B)/unit: $(UNIT_OBJ) $(B)/libcore.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(B)/libcore.a $(LDLIBS)
 
+# Test tools: small programs the shell tests drive (never installed).
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+$(B)/tools/%: tests/tools/%.c $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcore.a $(LDLIBS)
+
 unit: $(B)/unit
 	$(B)/unit
 
-itest: $(BIN)
-	UEVBOX=$(abspath $(BIN)) sh tests/sh/run.sh $(T)
+TEST_ENV = UEVBOX=$(abspath $(BIN)) TOOLS=$(abspath $(B)/tools)
+itest: $(BIN) $(TOOLS)
+	$(TEST_ENV) sh tests/sh/run.sh $(T)
 
-check: $(B)/unit $(BIN)
+check: $(B)/unit $(BIN) $(TOOLS)
 	@echo "== unit tests (core/)"; $(B)/unit; u=$$?; \
-	echo "== integration tests (tests/sh)"; UEVBOX=$(abspath $(BIN)) sh tests/sh/run.sh; i=$$?; \
+	echo "== integration tests (tests/sh)"; $(TEST_ENV) sh tests/sh/run.sh; i=$$?; \
 	test $$u = 0 -a $$i = 0
 
 demo: $(BIN)
@@ -98,7 +107,7 @@ fuzz:
 	sh scripts/fuzz.sh $(FUZZ_RUNS)
 
 bench: $(BIN)
-	sh scripts/bench.sh $(abspath $(BIN))
+	sh scripts/bench.sh $(abspath $(BIN)) $(BENCH)
 
 clean:
 	rm -rf $(B) $(BIN)

@@ -35,6 +35,9 @@ void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int msg_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "applet: message" and the usage line on stderr; returns 2. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For getopt's '?' and ':' returns (use an optstring that starts with
+ * ':'): names the option and says what is wrong; returns 2. */
+int bad_option(int c);
 /* Print "usage: name usage\n\nhelp" on stdout. */
 void print_help(const struct applet *a);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "applet.h"
 
@@ -45,6 +46,13 @@ int usage_error(const char *fmt, ...)
 	if (applet_self)
 		fprintf(stderr, "usage: %s %s\n", applet_self->name, applet_self->usage);
 	return 2;
+}
+
+int bad_option(int c)
+{
+	if (c == ':')
+		return usage_error("-%c: needs an argument", optopt);
+	return usage_error("-%c: unknown option", optopt);
 }
 
 void print_help(const struct applet *a)

@@ -75,13 +75,19 @@ int uev_check_sender(const struct nl_from *from, enum uev_source expect);
 int uev_parse(struct uevent *ev, const char *buf, size_t len);
 int uev_parse_kernel(struct uevent *ev, const char *buf, size_t len);
 int uev_parse_libudev(struct uevent *ev, const char *buf, size_t len);
-/* KEY=VAL\0... with no header; SEQNUM optional (0 if absent). */
+/* KEY=VAL\0... with no header; ACTION, DEVPATH, SUBSYSTEM required,
+ * SEQNUM optional (0 if absent). */
 int uev_parse_vars(struct uevent *ev, const char *buf, size_t len);
 
 /* Sender check, then uev_parse; a kernel message must arrive from the
  * kernel, a libudev one from uid 0. */
 int uev_classify(struct uevent *ev, const char *buf, size_t len,
 		 const struct nl_from *from);
+
+/* Append "KEY=VAL\0" to buf (capacity size, current length *len): for
+ * building UEV_SRC_VARS messages from a uevent file or the environment.
+ * Returns 0 or -ENOSPC (buf unchanged). */
+int uev_buf_add(char *buf, size_t size, size_t *len, const char *key, const char *val);
 
 /* Value of KEY, or NULL. */
 const char *uev_get(const struct uevent *ev, const char *key);

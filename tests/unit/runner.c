@@ -1,12 +1,12 @@
 /* runner.c — runs every registered unit case (optionally only those whose
- * name contains argv[1]) and prints "N passed, N failed". */
+ * name contains argv[1]) and prints "N passed, N failed, N skipped". */
 #include <stdio.h>
 #include <string.h>
 
 #include "unit.h"
 
 static struct unit_case *cases;
-static int case_failed;
+static int case_failed, case_skipped;
 
 void unit_register(struct unit_case *c)
 {
@@ -25,6 +25,12 @@ int unit_check(int ok, const char *expr, const char *file, int line)
 		case_failed = 1;
 	}
 	return ok;
+}
+
+void unit_skip(const char *why, const char *file, int line)
+{
+	printf("  skip %s:%d: %s\n", file, line, why);
+	case_skipped = 1;
 }
 
 int unit_check_int(long long got, long long want, const char *expr, const char *file, int line)
@@ -51,20 +57,23 @@ int unit_check_str(const char *got, const char *want, const char *expr, const ch
 int main(int argc, char **argv)
 {
 	struct unit_case *c;
-	int passed = 0, failed = 0;
+	int passed = 0, failed = 0, skipped = 0;
 
 	for (c = cases; c; c = c->next) {
 		if (argc > 1 && !strstr(c->name, argv[1]))
 			continue;
-		case_failed = 0;
+		case_failed = case_skipped = 0;
 		c->fn();
 		if (case_failed) {
 			printf("FAIL %s (%s)\n", c->name, c->file);
 			failed++;
+		} else if (case_skipped) {
+			printf("SKIP %s (%s)\n", c->name, c->file);
+			skipped++;
 		} else {
 			passed++;
 		}
 	}
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,150 @@
+/* test_sysfs.c — bounded attribute reads and the device walk on a small
+ * fake tree made in a temporary directory (no root needed). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "sysfs.h"
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void mk(const char *dir, const char *rel)
+{
+	char p[512];
+
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	mkdir(p, 0755);
+}
+
+static char *fake_tree(void)
+{
+	static char dir[64];
+
+	snprintf(dir, sizeof dir, "/tmp/uevbox-unit-XXXXXX");
+	if (!mkdtemp(dir))
+		return NULL;
+	mk(dir, "devices");
+	mk(dir, "devices/pci0000:00");
+	put(dir, "devices/pci0000:00/uevent", "");
+	mk(dir, "devices/pci0000:00/0000:00:01.0");
+	put(dir, "devices/pci0000:00/0000:00:01.0/uevent", "PCI_ID=1234:5678\nMODALIAS=pci:v1234\n");
+	mk(dir, "devices/pci0000:00/0000:00:01.0/power");	/* no uevent: not a device */
+	mk(dir, "devices/virtual");
+	mk(dir, "devices/virtual/mem");
+	mk(dir, "devices/virtual/mem/null");
+	put(dir, "devices/virtual/mem/null/uevent", "MAJOR=1\nMINOR=3\nDEVNAME=null\n");
+	put(dir, "devices/virtual/mem/null/dev", "1:3\n");
+	/* a loop through a symlink must not be followed */
+	{
+		char p[512];
+
+		snprintf(p, sizeof p, "%s/devices/virtual/mem/null/subsystem", dir);
+		symlink("../../../../devices", p);
+	}
+	return dir;
+}
+
+struct seen {
+	char paths[16][128];
+	int n;
+};
+
+static int collect(const char *devpath, int dirfd, void *arg)
+{
+	struct seen *s = arg;
+	char buf[64];
+
+	if (s->n < 16)
+		snprintf(s->paths[s->n++], 128, "%s", devpath);
+	/* the fd is the device directory */
+	return sysfs_read_attr(dirfd, "uevent", buf, sizeof buf) < 0 ? -1 : 0;
+}
+
+static int index_of(const struct seen *s, const char *p)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->paths[i], p))
+			return i;
+	return -1;
+}
+
+TEST(sysfs_walk_order)
+{
+	char *dir = fake_tree();
+	struct seen s = { .n = 0 };
+	char cmd[128];
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	CHECK_INT(sysfs_walk_devices(dir, collect, &s), 0);
+	CHECK_INT(s.n, 3);
+	CHECK(index_of(&s, "/devices/pci0000:00") >= 0);
+	CHECK(index_of(&s, "/devices/pci0000:00") < index_of(&s, "/devices/pci0000:00/0000:00:01.0"));
+	CHECK(index_of(&s, "/devices/virtual/mem/null") >= 0);
+	CHECK_INT(sysfs_walk_devices("/nonexistent-uevbox", collect, &s), -ENOENT);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
+static int stop_at_second(const char *devpath, int dirfd, void *arg)
+{
+	int *n = arg;
+
+	return ++*n == 2 ? 42 : 0;
+}
+
+TEST(sysfs_walk_stops)
+{
+	char *dir = fake_tree();
+	char cmd[128];
+	int n = 0;
+
+	if (!CHECK(dir != NULL))
+		return;
+	CHECK_INT(sysfs_walk_devices(dir, stop_at_second, &n), 42);
+	CHECK_INT(n, 2);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	system(cmd);
+}
+
+TEST(sysfs_read_attr_bounds)
+{
+	char *dir = fake_tree();
+	char buf[8], cmd[128];
+	int dfd;
+
+	if (!CHECK(dir != NULL))
+		return;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	CHECK_INT(sysfs_read_attr(dfd, "devices/virtual/mem/null/dev", buf, sizeof buf), 3);
+	CHECK_STR(buf, "1:3");	/* newline stripped */
+	/* exactly fits: 7 bytes + NUL (after the newline is counted) */
+	put(dir, "seven", "1234567");
+	CHECK_INT(sysfs_read_attr(dfd, "seven", buf, sizeof buf), 7);
+	put(dir, "eight", "12345678");
+	CHECK_INT(sysfs_read_attr(dfd, "eight", buf, sizeof buf), -EFBIG);
+	CHECK_INT(sysfs_read_attr(dfd, "missing", buf, sizeof buf), -ENOENT);
+	CHECK_INT(sysfs_read_attr(dfd, "devices/virtual/mem/null/subsystem", buf, sizeof buf), -ELOOP);
+	CHECK_INT(sysfs_read_attr(dfd, "seven", buf, 0), -EINVAL);
+	close(dfd);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	system(cmd);
+}
