@@ -15,8 +15,12 @@
 KVER=$(uname -r)
 MODDIR=/lib/modules/$KVER
 QUIET=${QUIET:-2}
+UEVBOX_CONF=	# vmtest.conf=NAME: uevbox gets -f /vmtest/NAME (else its built-in default)
 for w in $(cat /proc/cmdline); do
-	case $w in vmtest.quiet=*) QUIET=${w#*=} ;; esac
+	case $w in
+	vmtest.quiet=*) QUIET=${w#*=} ;;
+	vmtest.conf=*) UEVBOX_CONF="-f /vmtest/${w#*=}" ;;
+	esac
 done
 
 now() { read -r up _ < /proc/uptime; echo "$up"; }
