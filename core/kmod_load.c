@@ -1,0 +1,370 @@
+/* kmod_load.c — putting modules into the kernel.
+ *
+ * Owns: a module's load state, inserting one file, running install
+ * commands, and kmod_load_alias() which drives kmod_resolve() with them.
+ * Promises: "already there" is success in every form — built in, live,
+ * EEXIST from the kernel, or "coming" (another loader is inside
+ * init_module: we wait until it is live).  Errors name the module and
+ * keep the kernel's errno.  No shared mutable state: threads may load at
+ * once; the kernel serialises loads of one module name.
+ *
+ * kernel: kernel/module/main.c:idempotent_init_module, add_unformed_module
+ * — a second load of a module in flight waits and returns EEXIST.
+ * kernel: include/uapi/linux/module.h MODULE_INIT_COMPRESSED_FILE (6.3+):
+ * finit_module decompresses with the kernel's own xz/zstd/gzip.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "kmod_int.h"
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+#define MODULE_MAX (512u << 20)		/* no module is this big */
+#define COMING_WAIT_MS 30000
+
+extern char **environ;
+
+static int read_line(const char *path, char *buf, size_t n)
+{
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	do
+		r = read(fd, buf, n - 1);
+	while (r < 0 && errno == EINTR);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	buf[r] = '\0';
+	return (int)r;
+}
+
+/* "NAME " at a line start of /proc/modules, with its state column. */
+static int procmodules_state(const struct kmod_ctx *ctx, const char *name)
+{
+	char line[512];
+	size_t nl = strlen(name);
+	FILE *f = fopen(ctx->procmodules, "re");
+	int st = KMOD_ST_ABSENT;
+
+	if (!f)
+		return KMOD_ST_ABSENT;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, nl) || line[nl] != ' ')
+			continue;
+		st = strstr(line, " Loading ") ? KMOD_ST_COMING
+		   : strstr(line, " Unloading ") ? KMOD_ST_GOING : KMOD_ST_LIVE;
+		break;
+	}
+	fclose(f);
+	return st;
+}
+
+int kmod_module_state(const struct kmod_ctx *ctx, const char *name)
+{
+	char path[4096], buf[32];
+	struct stat st;
+	int n;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/module/%s/initstate", ctx->sysfs, name) >= sizeof(path))
+		return -ENAMETOOLONG;
+	n = read_line(path, buf, sizeof(buf));
+	if (n >= 0) {
+		if (!strncmp(buf, "live", 4))
+			return KMOD_ST_LIVE;
+		if (!strncmp(buf, "coming", 6))
+			return KMOD_ST_COMING;
+		if (!strncmp(buf, "going", 5))
+			return KMOD_ST_GOING;
+		return KMOD_ST_LIVE;
+	}
+	/* no initstate: a module without sysfs, or /sys/module/NAME of a
+	 * built-in one that has parameters */
+	n = procmodules_state(ctx, name);
+	if (n != KMOD_ST_ABSENT)
+		return n;
+	path[strlen(path) - sizeof("/initstate") + 1] = '\0';
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return KMOD_ST_BUILTIN;
+	return KMOD_ST_ABSENT;
+}
+
+/* Wait while NAME is "coming"; returns the state it settled in. */
+static int wait_settled(const struct kmod_ctx *ctx, const char *name)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	int st, waited = 0;
+
+	while ((st = kmod_module_state(ctx, name)) == KMOD_ST_COMING && waited < COMING_WAIT_MS) {
+		nanosleep(&ts, NULL);
+		waited += 5;
+	}
+	return st;
+}
+
+static const char *suffix(const char *path)
+{
+	size_t l = strlen(path);
+
+	if (l > 3 && !strcmp(path + l - 3, ".gz"))
+		return "gz";
+	if (l > 3 && !strcmp(path + l - 3, ".xz"))
+		return "xz";
+	if (l > 4 && !strcmp(path + l - 4, ".zst"))
+		return "zst";
+	return "";
+}
+
+int kmod_gunzip_file(const char *path, size_t max, void **out, size_t *outlen)
+{
+	gzFile gz;
+	unsigned char *buf = NULL, *nb;
+	size_t cap = 0, len = 0;
+	int n, fd, err = 0, zerr;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (gzdirect(gz)) {		/* gzread would pass plain data through */
+		gzclose(gz);
+		return -ENOEXEC;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			size_t nc = cap ? cap * 2 : 1u << 20;
+
+			if (nc > max + 65536)
+				nc = max + 65536;
+			if (nc <= cap) {
+				err = -EFBIG;
+				break;
+			}
+			nb = realloc(buf, nc);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		n = gzread(gz, buf + len, (unsigned)(cap - len > 1u << 30 ? 1u << 30 : cap - len));
+		if (n < 0) {
+			gzerror(gz, &zerr);
+			err = zerr == Z_ERRNO ? -errno : zerr == Z_MEM_ERROR ? -ENOMEM : -ENOEXEC;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			err = -EFBIG;
+			break;
+		}
+	}
+	/* a truncated stream reads short without an error from gzread */
+	if (!err && gzclose(gz) != Z_OK)
+		err = -ENOEXEC;
+	else if (err)
+		gzclose(gz);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+int kmod_insert_file(const char *path, const char *options)
+{
+	const char *sfx = suffix(path);
+	long r;
+	int fd, err;
+
+	if (!options)
+		options = "";
+	if (!strcmp(sfx, "gz")) {
+		void *mem;
+		size_t len;
+
+		err = kmod_gunzip_file(path, MODULE_MAX, &mem, &len);
+		if (err < 0)
+			return err;
+		r = syscall(SYS_init_module, mem, (unsigned long)len, options);
+		err = r < 0 ? -errno : 0;
+		free(mem);
+		return err;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (*sfx) {
+		r = syscall(SYS_finit_module, fd, options, MODULE_INIT_COMPRESSED_FILE);
+		err = r < 0 ? -errno : 0;
+		close(fd);
+		/* an older kernel rejects the flag (EINVAL) or the format:
+		 * say clearly that this kernel cannot take the file */
+		if (err == -EINVAL || err == -EOPNOTSUPP)
+			return -EOPNOTSUPP;
+		return err;
+	}
+	r = syscall(SYS_finit_module, fd, options, 0);
+	err = r < 0 ? -errno : 0;
+	if (err == -ENOSYS) {		/* very old kernel: read it ourselves */
+		struct stat st;
+		void *mem;
+
+		if (fstat(fd, &st) < 0) {
+			err = -errno;
+		} else if ((mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+			err = -errno;
+		} else {
+			r = syscall(SYS_init_module, mem, (unsigned long)st.st_size, options);
+			err = r < 0 ? -errno : 0;
+			munmap(mem, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+	return err;
+}
+
+/* kmod's module_do_install_commands: $CMDLINE_OPTS -> options, then
+ * /bin/sh -c CMD with MODPROBE_MODULE=NAME in the environment. */
+static int run_install(const char *name, const char *cmd, const char *opts)
+{
+	size_t ol = strlen(opts), n = 0, i;
+	const char *p, *hit;
+	char *full, *w, **envp, *modvar;
+	pid_t pid;
+	int status, err;
+
+	for (p = cmd; (hit = strstr(p, "$CMDLINE_OPTS")); p = hit + 13)
+		n++;
+	full = malloc(strlen(cmd) + n * ol + 1);
+	modvar = malloc(strlen(name) + sizeof("MODPROBE_MODULE="));
+	for (i = 0; environ[i]; i++)
+		;
+	envp = malloc((i + 2) * sizeof(*envp));
+	if (!full || !modvar || !envp) {
+		free(full);
+		free(modvar);
+		free(envp);
+		return -ENOMEM;
+	}
+	for (w = full, p = cmd; (hit = strstr(p, "$CMDLINE_OPTS")); p = hit + 13) {
+		memcpy(w, p, (size_t)(hit - p));
+		w += hit - p;
+		memcpy(w, opts, ol);
+		w += ol;
+	}
+	strcpy(w, p);
+	sprintf(modvar, "MODPROBE_MODULE=%s", name);
+	for (i = n = 0; environ[i]; i++)
+		if (strncmp(environ[i], "MODPROBE_MODULE=", 16))
+			envp[n++] = environ[i];
+	envp[n++] = modvar;
+	envp[n] = NULL;
+	{
+		char *argv[] = { "sh", "-c", full, NULL };
+
+		err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, envp);
+	}
+	free(full);
+	free(modvar);
+	free(envp);
+	if (err)
+		return -err;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EINVAL;		/* kmod's answer for a failed command */
+	return 0;
+}
+
+struct load {
+	struct kmod_ctx *ctx;
+	unsigned flags;
+	kmod_report_cb report;
+	void *arg;
+};
+
+static void report(struct load *l, const struct kmod_action *a, enum kmod_outcome o, int err)
+{
+	if (l->report)
+		l->report(a, o, err, l->arg);
+}
+
+static int load_one(const struct kmod_action *a, void *arg)
+{
+	struct load *l = arg;
+	int err, st;
+
+	switch (a->kind) {
+	case KMOD_ACT_BUILTIN:
+		report(l, a, KMOD_PRESENT, 0);
+		return 0;
+	case KMOD_ACT_NOFILE:
+		report(l, a, KMOD_FAILED, -ENOENT);
+		return -ENOENT;
+	case KMOD_ACT_INSTALL:
+		err = l->flags & KMOD_F_DRY_RUN ? 0 : run_install(a->name, a->cmd, a->options);
+		report(l, a, err ? KMOD_FAILED : KMOD_RAN_INSTALL, err);
+		return err;
+	case KMOD_ACT_INSMOD:
+		break;
+	}
+	/* someone else may be loading it right now */
+	st = kmod_module_state(l->ctx, a->name);
+	if (st == KMOD_ST_COMING)
+		st = wait_settled(l->ctx, a->name);
+	if (st == KMOD_ST_LIVE || st == KMOD_ST_BUILTIN) {
+		report(l, a, KMOD_PRESENT, 0);
+		return 0;
+	}
+	if (l->flags & KMOD_F_DRY_RUN) {
+		report(l, a, KMOD_LOADED, 0);
+		return 0;
+	}
+	err = kmod_insert_file(a->path, a->options);
+	if (err == -EEXIST) {
+		/* loaded meanwhile, perhaps still initialising: wait for it */
+		st = wait_settled(l->ctx, a->name);
+		if (st == KMOD_ST_GOING || st == KMOD_ST_COMING)
+			err = -EBUSY;
+		else
+			err = 0;
+		report(l, a, err ? KMOD_FAILED : KMOD_PRESENT, err);
+		return err;
+	}
+	report(l, a, err ? KMOD_FAILED : KMOD_LOADED, err);
+	return err;
+}
+
+int kmod_load_alias(struct kmod_ctx *ctx, const char *name, const char *extra,
+		    unsigned flags, kmod_report_cb rep, void *arg)
+{
+	struct load l = { ctx, flags, rep, arg };
+
+	return kmod_resolve(ctx, name, extra, flags | KMOD_F_CHECK_LOADED, load_one, &l);
+}
