@@ -110,3 +110,18 @@ check_nodes() {
 	done
 	echo "NODES ok=$ok bad=$bad dir=$dir"
 }
+
+# kernel_modprobe: on the gz layout the kernel's own module requests
+# (request_module(): snd-hda-codec-generic, crypto-*, fs-*, ...) must go to
+# a loader that reads .ko.gz, which Debian's kmod (built without zlib)
+# cannot.  uevbox's modalias-load takes the kernel's "-q -- NAME" call.
+kernel_modprobe() {
+	[ "$(cat /vmtest/layout)" = gz ] || return 0
+	if /bin/uevbox --list 2>/dev/null | grep -qx modalias-load; then
+		ln -sf /bin/uevbox /sbin/modalias-load
+		echo /sbin/modalias-load > /proc/sys/kernel/modprobe
+		echo "INFO kernel module requests: uevbox modalias-load"
+	else
+		echo "INFO kernel module requests: kmod (no modalias-load applet; .ko.gz requests will fail)"
+	fi
+}

@@ -3,6 +3,7 @@
 # same fixpoint the kmod reference reaches.
 . /vmtest/lib.sh
 need_applet modalias-load || exit 0
+kernel_modprobe
 t0=$(now)
 : > /run/seen
 passes=0 rcs=
@@ -11,8 +12,10 @@ while [ $passes -lt 20 ]; do
 	setminus /run/all /run/seen > /run/new
 	[ -s /run/new ] || break
 	passes=$((passes + 1))
+	tp=$(now)
 	/bin/uevbox modalias-load -S > /run/mload.out 2>&1
 	rcs="$rcs${rcs:+,}$?"
+	echo "INFO pass $passes: modalias-load -S took $(since "$tp") s"
 	sed 's/^/INFO modalias-load: /' /run/mload.out | head -n 20
 	sort -u /run/seen /run/new > /run/seen.new && mv /run/seen.new /run/seen
 	quiesce 1 60

@@ -6,6 +6,7 @@
 need_applet coldplug || exit 0
 ROOT=/run/uevroot
 mkdir -p "$ROOT"
+kernel_modprobe
 t0=$(now)
 /bin/uevbox coldplug -R -r "$ROOT" $UEVBOX_CONF > /run/coldplug.out 2>&1
 rc=$?

@@ -7,6 +7,7 @@ need_applet coldplug || exit 0
 ROOT=/run/uevroot
 mkdir -p "$ROOT"
 mkfifo /run/uevd.ready
+kernel_modprobe
 t0=$(now)
 /bin/uevbox uevd -r "$ROOT" -D 3 $UEVBOX_CONF 3> /run/uevd.ready > /run/uevd.out 2>&1 &
 upid=$!
