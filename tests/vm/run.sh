@@ -3,12 +3,16 @@
 # kernel with a realistic device set, exactly the modules kmod's modprobe
 # loads for the same modaliases, and makes the device nodes.
 #
-# usage: run.sh -b UEVBOX [-o OUTDIR] [STAGE...]
+# usage: run.sh -b UEVBOX [-o OUTDIR] [-K] [STAGE...]
 #   STAGE  kmod           reference: kmod's modprobe per modalias to a fixpoint
-#                         (plain module tree; always runs first)
+#                         (plain module tree; always runs first).  It does not
+#                         depend on uevbox: a previous reference is reused when
+#                         the kernel, module archive, tools archive, qemu and
+#                         the scripts it ran are the same (-K: run it anyway)
 #          modalias-load  uevbox modalias-load -S, repeated to a fixpoint
 #          replay         uevbox coldplug -R -r ROOT
-#          trigger        uevbox uevd -r ROOT -D 3 & uevbox coldplug -w -t 120
+#          trigger        uevbox uevd -r ROOT -D 3 & uevbox coldplug -w -t 120 -r ROOT
+#          daemon         uevbox uevd -C -r ROOT -D 3 (the daemon's own coldplug)
 #   (default: all of them).  uevbox stages boot the "gz" image, where a part
 #   of the module tree is .ko.gz (see mkinitramfs.sh), and are skipped with a
 #   reason when the binary lacks an applet they use (uevbox --list).
@@ -16,23 +20,23 @@
 #   STAGE/modules  the loaded set equals the reference's (missing and extra
 #                  modules are named)
 #   STAGE/gz       some loaded module came from a .ko.gz file
-#   STAGE/nodes    (replay, trigger) every /sys/dev entry has its node under
+#   STAGE/nodes    (replay, trigger, daemon) every /sys/dev entry has its node under
 #                  ROOT with the right type and number
 # Prints "N passed, N failed, N skipped"; exit 1 if anything failed.
 # Only one VM runs at a time (TCG on a shared machine).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-uevbox='' outdir=${UEVBOX_VM_OUT:-$HERE/out}
-while getopts "b:o:h" o; do
+uevbox='' outdir=${UEVBOX_VM_OUT:-$HERE/out} rerun=
+while getopts "b:o:Kh" o; do
 	case $o in
-	b) uevbox=$OPTARG ;; o) outdir=$OPTARG ;;
+	b) uevbox=$OPTARG ;; o) outdir=$OPTARG ;; K) rerun=1 ;;
 	*) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ -n "$uevbox" ] || { echo "run: -b UEVBOX is required" >&2; exit 2; }
 uevbox=$(readlink -f "$uevbox")
-stages=${*:-kmod modalias-load replay trigger}
+stages=${*:-kmod modalias-load replay trigger daemon}
 mkdir -p "$outdir"
 export UEVBOX_VM_OUT=$outdir
 res=$outdir/results.txt
@@ -46,12 +50,16 @@ words() { tr '\n' ' ' | sed 's/ $//'; }
 applets=$("$uevbox" --list 2>/dev/null) || { echo "run: $uevbox --list failed" >&2; exit 2; }
 needs() {	# needs STAGE: the applets a stage runs
 	case $1 in modalias-load) echo modalias-load ;; replay) echo coldplug ;;
-	trigger) echo uevd coldplug ;; esac
+	trigger) echo uevd coldplug ;; daemon) echo uevd ;; esac
 }
 
 echo "== images"
-"$HERE/mkinitramfs.sh" -l plain -b "$uevbox" || { echo "run: mkinitramfs failed" >&2; exit 1; }
 "$HERE/mkinitramfs.sh" -l gz -b "$uevbox" || { echo "run: mkinitramfs failed" >&2; exit 1; }
+CACHE=${UEVBOX_VM_CACHE:-/var/cache/uevbox/vm}
+# what the reference run depends on (archive names carry their content keys)
+refkey=$( { cat "$CACHE/kernel/KVER" "$HERE/boot.sh" "$HERE/guest/init" "$HERE/guest/lib.sh" \
+	"$HERE/guest/kmod.sh" "$HERE/mkinitramfs.sh"; ls "$CACHE/initramfs" | grep '^tools-'
+	qemu-system-x86_64 --version; } | sha256sum | cut -c1-16)
 
 boot() {	# boot STAGE IMAGE: one VM run, output in $outdir/STAGE.txt
 	local t=$1 img=$2
@@ -61,7 +69,16 @@ boot() {	# boot STAGE IMAGE: one VM run, output in $outdir/STAGE.txt
 
 ref=$outdir/kmod.txt
 echo "== kmod reference"
-if boot kmod plain && [ "$(field "$ref" mods)" -gt 0 ] 2>/dev/null; then
+if [ -z "$rerun" ] && [ "$(cat "$outdir/kmod.key" 2>/dev/null)" = "$refkey" ] && grep -q '^RESULT ' "$ref"; then
+	echo "   reusing the reference of $(date -r "$ref" '+%F %T') (same kernel, modules, tools, qemu, scripts; -K reruns it)"
+	refok=1
+else
+	rm -f "$outdir/kmod.key"
+	"$HERE/mkinitramfs.sh" -l plain -b "$uevbox" || { echo "run: mkinitramfs failed" >&2; exit 1; }
+	refok=
+	if boot kmod plain; then refok=1; echo "$refkey" > "$outdir/kmod.key"; fi
+fi
+if [ -n "$refok" ] && [ "$(field "$ref" mods)" -gt 0 ] 2>/dev/null; then
 	sed -n 's/^MOD //p' "$ref" | sort > "$outdir/kmod.mods"
 	sed -n 's/^ALIAS //p' "$ref" | sort > "$outdir/kmod.aliases"
 	pass kmod/reference "$(field "$ref" mods) modules for $(field "$ref" aliases) modaliases, $(field "$ref" passes) passes"
@@ -72,7 +89,7 @@ fi
 
 for t in $stages; do
 	[ "$t" = kmod ] && continue
-	case $t in modalias-load|replay|trigger) ;; *) fail "$t" "no such stage"; continue ;; esac
+	case $t in modalias-load|replay|trigger|daemon) ;; *) fail "$t" "no such stage"; continue ;; esac
 	echo "== $t"
 	lacking=
 	for a in $(needs "$t"); do
@@ -109,7 +126,7 @@ for t in $stages; do
 	ngz=$(grep -c '^GZMOD ' "$out")
 	if [ "$ngz" -gt 0 ]; then pass "$t/gz" "$ngz modules loaded from .ko.gz"
 	else fail "$t/gz" "no module was loaded from a .ko.gz file"; fi
-	case $t in replay|trigger)
+	case $t in replay|trigger|daemon)
 		nodes=$(grep '^NODES ' "$out")
 		ok=$(sed -n 's/^NODES ok=\([0-9]*\).*/\1/p' <<< "$nodes")
 		bad=$(sed -n 's/^NODES .*bad=\([0-9]*\).*/\1/p' <<< "$nodes")

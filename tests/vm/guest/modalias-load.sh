@@ -16,7 +16,9 @@ while [ $passes -lt 20 ]; do
 	/bin/uevbox modalias-load -S > /run/mload.out 2>&1
 	rcs="$rcs${rcs:+,}$?"
 	echo "INFO pass $passes: modalias-load -S took $(since "$tp") s"
-	sed 's/^/INFO modalias-load: /' /run/mload.out | head -n 20
+	# every message of the first pass; the summary line of later ones
+	if [ $passes = 1 ]; then sed 's/^/INFO modalias-load: /' /run/mload.out | head -n 20
+	else tail -n 1 /run/mload.out | sed 's/^/INFO modalias-load: /'; fi
 	sort -u /run/seen /run/new > /run/seen.new && mv /run/seen.new /run/seen
 	quiesce 1 60
 done

@@ -1,6 +1,7 @@
 # uevbox uevd + coldplug -w: the daemon listens (nodes under ROOT, in-process
 # module loading), coldplug writes "add" to every uevent file and waits until
-# the daemon has handled them all (settle).
+# the daemon has handled them all (settle: uevd keeps ROOT/.uevd.seq, so
+# coldplug gets the same -r ROOT).
 . /vmtest/lib.sh
 need_applet uevd || exit 0
 need_applet coldplug || exit 0
@@ -14,7 +15,7 @@ upid=$!
 # -D 3: uevd writes a line when its socket is open; EOF if it died first
 timeout 30 sh -c 'read -r x < /run/uevd.ready' || echo "INFO uevd gave no readiness line"
 t_ready=$(now)
-/bin/uevbox coldplug -w -t 120 > /run/coldplug.out 2>&1
+/bin/uevbox coldplug -w -t 120 -r "$ROOT" > /run/coldplug.out 2>/bin/uevbox coldplug -w -t 120 > /run/coldplug.out 2>&11
 rc=$?
 t1=$(now)
 sed 's/^/INFO coldplug: /' /run/coldplug.out | head -n 40
