@@ -102,5 +102,5 @@ if [ ! -x "$CACHE/udev/bin/udevadm" ]; then
 	mv "$CACHE/udev.new" "$CACHE/udev"
 fi
 
-say "kernel $kver: $(find "$CACHE/kernel/lib/modules/$kver" -name '*.ko*' | wc -l) modules; udev $(ls "$CACHE/debs" | sed -n 's/^udev_\([^_]*\)_.*/\1/p' | tail -n 1)"
+[ -n "$apt_updated" ] && say "kernel $kver: $(find "$CACHE/kernel/lib/modules/$kver" -name '*.ko*' | wc -l) modules; udev $(ls "$CACHE/debs" | sed -n 's/^udev_\([^_]*\)_.*/\1/p' | tail -n 1)"
 echo "$kver"

@@ -40,15 +40,19 @@ modules() { cut -d' ' -f1 /proc/modules | sort; }
 setminus() { awk -v b="$2" 'FILENAME == b { s[$0] = 1; next } !($0 in s)' "$2" "$1"; }
 
 # quiesce Q MAX: return once neither the uevent sequence number nor the
-# module list changed for Q seconds (or MAX seconds passed).  Sets T_LAST to
-# the uptime of the last change seen ("" if none).
+# module list changed and no modprobe process ran for Q seconds (or MAX
+# seconds passed).  A modprobe that finds its module already loaded changes
+# nothing visible, yet its daemon is still busy with a backlog.  Sets T_LAST
+# to the uptime of the last change seen ("" if none).
 quiesce() {
 	q=$1 max=$2 T_LAST=
 	start=$(now) seq=$(cat /sys/kernel/uevent_seqnum) m=$(nmodules) last=$start
 	while :; do
 		sleep 0.1
 		t=$(now) s=$(cat /sys/kernel/uevent_seqnum) n=$(nmodules)
-		if [ "$s" != "$seq" ] || [ "$n" != "$m" ]; then seq=$s m=$n last=$t T_LAST=$t; fi
+		if [ "$s" != "$seq" ] || [ "$n" != "$m" ] || pidof modprobe > /dev/null; then
+			seq=$s m=$n last=$t T_LAST=$t
+		fi
 		awk -v t="$t" -v l="$last" -v s="$start" -v q="$q" -v x="$max" \
 			'BEGIN { exit !(t - l >= q || t - s >= x) }' && return 0
 	done

@@ -15,7 +15,7 @@ upid=$!
 # -D 3: uevd writes a line when its socket is open; EOF if it died first
 timeout 30 sh -c 'read -r x < /run/uevd.ready' || echo "INFO uevd gave no readiness line"
 t_ready=$(now)
-/bin/uevbox coldplug -w -t 120 -r "$ROOT" > /run/coldplug.out 2>/bin/uevbox coldplug -w -t 120 > /run/coldplug.out 2>&11
+/bin/uevbox coldplug -w -t 120 -r "$ROOT" > /run/coldplug.out 2>&1
 rc=$?
 t1=$(now)
 sed 's/^/INFO coldplug: /' /run/coldplug.out | head -n 40
