@@ -41,7 +41,12 @@ CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -ffunction-sections -fdata-sect
 LDFLAGS := -static -Wl,--gc-sections -Wl,-O1 $(EXTRA_LDFLAGS)
 LDLIBS  := -L$(ZDIR) -lz
 
-CORE_SRC   := $(sort $(wildcard core/*.c))
+# Data-gatherer parts (issue 4) are optional: core/probe_*.c, input_id.c,
+# net_id.c and disk_links.c are built only when the config's GATHER line
+# names them (e.g. GATHER = probe_ext probe_vfat input_id).
+GATHER_ALL := $(basename $(notdir $(wildcard core/probe_*.c))) input_id net_id disk_links
+GATHER_OUT := $(filter-out $(GATHER),$(GATHER_ALL))
+CORE_SRC   := $(filter-out $(GATHER_OUT:%=core/%.c),$(sort $(wildcard core/*.c)))
 CORE_OBJ   := $(CORE_SRC:%.c=$(B)/%.o)
 APPLET_SRC := applets/main.c applets/util.c $(APPLETS:%=applets/%.c)
 APPLET_OBJ := $(APPLET_SRC:%.c=$(B)/%.o)
@@ -50,7 +55,7 @@ UNIT_OBJ   := $(UNIT_SRC:%.c=$(B)/%.o)
 
 all: $(BIN)
 
-$(B)/%.o: %.c $(B)/deps.mk $(B)/applets.gen.h
+$(B)/%.o: %.c $(B)/deps.mk $(B)/applets.gen.h $(B)/gather.gen.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -61,6 +66,15 @@ $(B)/applets.gen.h: $(CONFIG) FORCE
 	@for a in $(sort $(APPLETS)); do \
 		[ -f applets/$$a.c ] || { echo "config $(CONFIG): no applets/$$a.c" >&2; exit 1; }; \
 		echo "APPLET_ENTRY($$a)" | tr - _; done > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+# GATHER_PROBES lists the probe_<name> tables probe.c walks, in GATHER
+# order; GATHER_HAVE_<name> says a part is built in.
+$(B)/gather.gen.h: $(CONFIG) FORCE
+	@mkdir -p $(B)
+	@{ printf '#define GATHER_PROBES'; \
+	for g in $(GATHER); do case $$g in probe_*) printf ' GATHER_PROBE(%s)' $${g#probe_};; esac; done; \
+	echo; for g in $(GATHER); do echo "#define GATHER_HAVE_$$g 1"; done; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(B)/libcore.a: $(CORE_OBJ)
@@ -82,11 +96,12 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcore.a
 unit: $(B)/unit
 	$(B)/unit
 
-TEST_ENV = UEVBOX=$(abspath $(BIN)) TOOLS=$(abspath $(B)/tools)
+TEST_ENV = UEVBOX=$(abspath $(BIN)) TOOLS=$(abspath $(B)/tools) BUILD=$(abspath $(B))
 itest: $(BIN) $(TOOLS)
 	$(TEST_ENV) sh tests/sh/run.sh $(T)
 
 check: $(B)/unit $(BIN) $(TOOLS)
+	@sh scripts/test-deps.sh
 	@echo "== unit tests (core/)"; $(B)/unit; u=$$?; \
 	echo "== integration tests (tests/sh)"; $(TEST_ENV) sh tests/sh/run.sh; i=$$?; \
 	test $$u = 0 -a $$i = 0

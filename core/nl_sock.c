@@ -148,6 +148,12 @@ ssize_t nl_send(struct nl_sock *s, const void *buf, size_t len,
 	do
 		n = sendto(s->fd, buf, len, 0, (struct sockaddr *)&sa, sizeof sa);
 	while (n < 0 && errno == EINTR);
+	/* A multicast is also offered to the kernel's own socket (portid 0);
+	 * protocols whose kernel side takes no input (uevent, usersock)
+	 * answer ECONNREFUSED after the group delivery has happened.
+	 * kernel: net/netlink/af_netlink.c:netlink_sendmsg */
+	if (n < 0 && errno == ECONNREFUSED && portid == 0 && groups)
+		return (ssize_t)len;
 	return n < 0 ? -errno : n;
 }
 

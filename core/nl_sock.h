@@ -52,7 +52,9 @@ int nl_set_passcred(struct nl_sock *s, int on);
  * EINTR is retried.  `from` may be NULL. */
 ssize_t nl_recv(struct nl_sock *s, void *buf, size_t len, struct nl_from *from);
 
-/* Send buf to portid (0 = kernel) and/or the group mask. */
+/* Send buf to portid (0 = kernel) and/or the group mask.  The kernel
+ * attaches our credentials itself (scm_send), so receivers with
+ * SO_PASSCRED see our pid/uid/gid without an explicit SCM_CREDENTIALS. */
 ssize_t nl_send(struct nl_sock *s, const void *buf, size_t len,
 		uint32_t portid, uint32_t groups);
 

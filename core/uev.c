@@ -4,8 +4,9 @@
  *
  * What it promises: an event that returns UEV_OK has ACTION, DEVPATH,
  * SUBSYSTEM (and SEQNUM unless UEV_SRC_VARS), no duplicated required key,
- * at most UEV_MAX_VARS variables, keys of [A-Z0-9_], and a DEVPATH and
- * DEVNAME that are safe to turn into paths below a root. */
+ * at most UEV_MAX_VARS variables, keys of [A-Z0-9_] (libudev: also a-z
+ * and '.'), and a DEVPATH and DEVNAME that are safe to turn into paths
+ * below a root (DEVNAME relative, but absolute in libudev messages). */
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
@@ -177,7 +178,10 @@ static int parse_body(struct uevent *ev, const char *p, const char *end, int str
 		return UEV_E_MISSING_KEY;
 	if (seqnum && parse_u64(seqnum, &ev->seqnum) < 0)
 		return UEV_E_SEQNUM;
-	if (!uev_path_ok(ev->devpath, 1) || (ev->devname && !uev_path_ok(ev->devname, 0)))
+	/* the kernel names nodes relative to /dev; sd-device republishes
+	 * them absolute (device_set_devname prefixes "/dev/") */
+	if (!uev_path_ok(ev->devpath, 1) ||
+	    (ev->devname && !uev_path_ok(ev->devname, ev->source == UEV_SRC_LIBUDEV)))
 		return UEV_E_BAD_PATH;
 	return UEV_OK;
 }

@@ -23,6 +23,7 @@ need_pkg() {	# need_pkg COMMAND PACKAGE...
 	apt-get install -y -q "$@" >&2 || { apt-get update -q >&2 && apt-get install -y -q "$@" >&2; }
 }
 
+need_pkg gcc gcc
 need_pkg musl-gcc musl-tools
 need_pkg dpkg-source dpkg-dev
 

@@ -207,6 +207,7 @@ static size_t mk_libudev(char *buf, size_t size, const char *props, size_t plen,
 }
 
 #define UPROPS "ACTION=add\0DEVPATH=/devices/virtual/net/lo\0SUBSYSTEM=net\0SEQNUM=9\0ID_NET_NAME=lo\0net.ifname_x=1\0"
+#define UPROPS_DEVNAME(n) "ACTION=add\0DEVPATH=/devices/virtual/block/loop9\0SUBSYSTEM=block\0SEQNUM=9\0DEVNAME=" n "\0"
 
 TEST(uev_libudev)
 {
@@ -242,6 +243,14 @@ TEST(uev_libudev)
 	CHECK_INT(uev_parse(&ev, buf, n), UEV_E_LIBUDEV_MAGIC);
 	/* shorter than the header */
 	CHECK_INT(uev_parse(&ev, buf, 30), UEV_E_TRUNCATED);
+	/* DEVNAME: absolute in libudev messages, and still checked */
+	n = mk_libudev(buf, sizeof buf, BYTES(UPROPS_DEVNAME("/dev/loop9")), 0xfeedcafe);
+	CHECK_INT(uev_parse(&ev, buf, n), UEV_OK);
+	CHECK_STR(ev.devname, "/dev/loop9");
+	n = mk_libudev(buf, sizeof buf, BYTES(UPROPS_DEVNAME("loop9")), 0xfeedcafe);
+	CHECK_INT(uev_parse(&ev, buf, n), UEV_E_BAD_PATH);
+	n = mk_libudev(buf, sizeof buf, BYTES(UPROPS_DEVNAME("/dev/../etc/passwd")), 0xfeedcafe);
+	CHECK_INT(uev_parse(&ev, buf, n), UEV_E_BAD_PATH);
 	/* properties without a final NUL */
 	n = mk_libudev(buf, sizeof buf, "ACTION=add", 10, 0xfeedcafe);
 	CHECK_INT(uev_parse(&ev, buf, n), UEV_E_NO_NUL);

@@ -1,0 +1,130 @@
+/* rt_dump.c — dumps through nl_request() into rt_state, the multicast
+ * groups matching a selection, and entering a named netns (contract in
+ * rt_dump.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
+#include "nl_msg.h"
+#include "rt_dump.h"
+
+#define DUMP_TIMEOUT_MS 5000
+
+static int add_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rt_state *st = arg;
+
+	if (rt_state_add(st, nlh) < 0)
+		st->bad++;	/* one bad message must not hide the rest */
+	return 0;
+}
+
+/* One dump request: type with a family header whose first byte is the
+ * family (true of ifinfomsg, ifaddrmsg, rtmsg, fib_rule_hdr). */
+static int dump_one(struct nl_sock *s, struct rt_state *st, uint16_t type, size_t hdrlen,
+		    uint8_t family, void *rbuf, size_t rlen, struct nl_reply *r)
+{
+	uint32_t req[64];	/* aligned request buffer */
+	unsigned char hdr[32] = { 0 };
+	struct nl_mb b;
+
+	hdr[0] = family;
+	nl_mb_init(&b, req, sizeof req, type, NLM_F_REQUEST | NLM_F_DUMP);
+	nl_mb_put(&b, hdr, hdrlen);
+	if (nl_mb_end(&b) < 0)
+		return -EMSGSIZE;
+	return nl_request(s, req, rbuf, rlen, DUMP_TIMEOUT_MS, r, add_cb, st);
+}
+
+static int dump_all(struct nl_sock *s, struct rt_state *st, unsigned groups,
+		    unsigned families, void *rbuf, size_t rlen, struct nl_reply *r)
+{
+	static const uint8_t fams[2] = { AF_INET, AF_INET6 };
+	int ret, i;
+
+	rt_state_clear(st);
+	ret = dump_one(s, st, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, rbuf, rlen, r);
+	if (ret < 0)
+		return ret;
+	if (groups & RT_G_ADDR) {
+		ret = dump_one(s, st, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC, rbuf, rlen, r);
+		if (ret < 0)
+			return ret;
+	}
+	for (i = 0; i < 2; i++) {
+		if (!(families & (1u << i)))
+			continue;
+		if (groups & RT_G_ROUTE) {
+			ret = dump_one(s, st, RTM_GETROUTE, sizeof(struct rtmsg), fams[i], rbuf, rlen, r);
+			if (ret < 0)
+				return ret;
+		}
+		if (groups & RT_G_RULE) {
+			ret = dump_one(s, st, RTM_GETRULE, sizeof(struct fib_rule_hdr), fams[i],
+				       rbuf, rlen, r);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int rt_dump(struct nl_sock *s, struct rt_state *st, unsigned groups, unsigned families,
+	    void *rbuf, size_t rlen, struct nl_reply *r)
+{
+	int ret = -EINTR, tries;
+
+	/* an interrupted dump mixes before and after: start over */
+	for (tries = 0; tries < RT_DUMP_RETRIES && ret == -EINTR; tries++)
+		ret = dump_all(s, st, groups, families, rbuf, rlen, r);
+	return ret;
+}
+
+unsigned rt_mcast_groups(unsigned groups, unsigned families, unsigned *out, unsigned max)
+{
+	unsigned want[8], n = 0, i;
+
+	/* links always: an interface going away takes its addresses and
+	 * routes with it, and renames change what -i/-x match */
+	want[n++] = RTNLGRP_LINK;
+	if ((groups & RT_G_ADDR) && (families & RT_FAM_4))
+		want[n++] = RTNLGRP_IPV4_IFADDR;
+	if ((groups & RT_G_ADDR) && (families & RT_FAM_6))
+		want[n++] = RTNLGRP_IPV6_IFADDR;
+	if ((groups & RT_G_ROUTE) && (families & RT_FAM_4))
+		want[n++] = RTNLGRP_IPV4_ROUTE;
+	if ((groups & RT_G_ROUTE) && (families & RT_FAM_6))
+		want[n++] = RTNLGRP_IPV6_ROUTE;
+	if ((groups & RT_G_RULE) && (families & RT_FAM_4))
+		want[n++] = RTNLGRP_IPV4_RULE;
+	if ((groups & RT_G_RULE) && (families & RT_FAM_6))
+		want[n++] = RTNLGRP_IPV6_RULE;
+	for (i = 0; i < n && i < max; i++)
+		out[i] = want[i];
+	return i;
+}
+
+int rt_netns_enter(const char *name)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	if ((size_t)snprintf(path, sizeof path, "/run/netns/%s", name) >= sizeof path)
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* kernel: kernel/nsproxy.c:setns — needs CAP_SYS_ADMIN */
+	if (setns(fd, CLONE_NEWNET) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}

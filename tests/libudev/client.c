@@ -1,0 +1,122 @@
+/* client.c — a small libudev client, built with the host compiler against
+ * Debian's libudev at test time.  What desktop stacks do, reduced:
+ *
+ *   client monitor SECONDS [-s SUBSYSTEM[/DEVTYPE]]... [-t TAG]...
+ *       udev_monitor on "udev" with those filters; prints "ready", then one
+ *       line per received device until SECONDS pass without one:
+ *       "ACTION DEVPATH SUBSYSTEM DEVTYPE init=N tags=… links=…" followed by
+ *       "  KEY=VAL" for every property.
+ *   client enum SUBSYSTEM [TAG]
+ *       udev_enumerate by subsystem (and tag); per device
+ *       "SYSNAME init=N usec=N links=…" and "  KEY=VAL" of ID_* properties.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libudev.h>
+
+static void print_list(const char *label, struct udev_list_entry *l)
+{
+	printf(" %s=", label);
+	for (; l; l = udev_list_entry_get_next(l))
+		printf("%s,", udev_list_entry_get_name(l));
+}
+
+static int monitor(struct udev *u, int argc, char **argv)
+{
+	struct udev_monitor *m = udev_monitor_new_from_netlink(u, "udev");
+	int secs = atoi(argv[0]), i;
+	struct pollfd pfd;
+
+	if (!m)
+		return 1;
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "-s")) {
+			char *slash = strchr(argv[i + 1], '/');
+
+			if (slash)
+				*slash++ = '\0';
+			if (udev_monitor_filter_add_match_subsystem_devtype(m, argv[i + 1], slash) < 0)
+				return 1;
+		} else if (!strcmp(argv[i], "-t")) {
+			if (udev_monitor_filter_add_match_tag(m, argv[i + 1]) < 0)
+				return 1;
+		}
+	}
+	if (udev_monitor_enable_receiving(m) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	pfd.fd = udev_monitor_get_fd(m);
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, secs * 1000) > 0) {
+		struct udev_device *d = udev_monitor_receive_device(m);
+		struct udev_list_entry *l;
+
+		if (!d)
+			continue;
+		printf("%s %s %s %s init=%d", udev_device_get_action(d),
+		       udev_device_get_devpath(d), udev_device_get_subsystem(d),
+		       udev_device_get_devtype(d) ? udev_device_get_devtype(d) : "-",
+		       udev_device_get_is_initialized(d));
+		print_list("tags", udev_device_get_tags_list_entry(d));
+		print_list("links", udev_device_get_devlinks_list_entry(d));
+		printf("\n");
+		udev_list_entry_foreach(l, udev_device_get_properties_list_entry(d))
+			printf("  %s=%s\n", udev_list_entry_get_name(l), udev_list_entry_get_value(l));
+		fflush(stdout);
+		udev_device_unref(d);
+	}
+	udev_monitor_unref(m);
+	return 0;
+}
+
+static int enumerate(struct udev *u, const char *subsystem, const char *tag)
+{
+	struct udev_enumerate *e = udev_enumerate_new(u);
+	struct udev_list_entry *l, *p;
+
+	if (!e || udev_enumerate_add_match_subsystem(e, subsystem) < 0)
+		return 1;
+	if (tag && udev_enumerate_add_match_tag(e, tag) < 0)
+		return 1;
+	if (udev_enumerate_scan_devices(e) < 0)
+		return 1;
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
+		struct udev_device *d = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+
+		if (!d)
+			continue;
+		printf("%s init=%d usec=%llu", udev_device_get_sysname(d),
+		       udev_device_get_is_initialized(d),
+		       (unsigned long long)udev_device_get_usec_since_initialized(d) > 0 ? 1ULL : 0ULL);
+		print_list("links", udev_device_get_devlinks_list_entry(d));
+		print_list("tags", udev_device_get_tags_list_entry(d));
+		printf("\n");
+		udev_list_entry_foreach(p, udev_device_get_properties_list_entry(d))
+			if (!strncmp(udev_list_entry_get_name(p), "ID_", 3))
+				printf("  %s=%s\n", udev_list_entry_get_name(p),
+				       udev_list_entry_get_value(p));
+		udev_device_unref(d);
+	}
+	udev_enumerate_unref(e);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct udev *u = udev_new();
+	int r = 2;
+
+	if (!u)
+		return 1;
+	if (argc >= 3 && !strcmp(argv[1], "monitor"))
+		r = monitor(u, argc - 2, argv + 2);
+	else if (argc >= 3 && !strcmp(argv[1], "enum"))
+		r = enumerate(u, argv[2], argc > 3 ? argv[3] : NULL);
+	else
+		fprintf(stderr, "usage: client monitor SECONDS [-s SUBSYS[/DEVTYPE]] [-t TAG] | enum SUBSYSTEM [TAG]\n");
+	udev_unref(u);
+	return r;
+}
