@@ -11,7 +11,7 @@
 #include "kmod.h"
 
 APPLET(modalias_load, "modalias-load",
-       "[-d BASEDIR] [-k KVER] [-n] [-D] [-q] [-b] [-a] [-S [-s SYSFS]] [-c CMDLINE] [ALIAS|MODULE [PARAM]...]",
+       "[-d BASEDIR] [-k KVER] [-n] [-D] [-q] [-b] [-a] [-S [-s SYSFS]] [-c CMDLINE] [-f FILE] [ALIAS|MODULE [PARAM]...]",
        "Load the kernel modules an alias (a device's MODALIAS) or module name resolves to,\n"
        "with dependencies, softdeps, options and install commands, as kmod's modprobe does,\n"
        "from the indexes depmod wrote (text files where the .bin ones are missing).\n"
@@ -22,10 +22,12 @@ APPLET(modalias_load, "modalias-load",
        "  -D          print what would be done, as modprobe --show-depends\n"
        "  -q          quiet: no messages about aliases without modules or failures\n"
        "  -b          apply the blacklist to module names too (always to aliases)\n"
-       "  -a          every argument is a name (otherwise: NAME then its parameters)\n"
+       "  -a          every argument is a name (otherwise NAME KEY=VALUE...: parameters\n"
+       "              for NAME; arguments without '=' make every argument a name)\n"
        "  -S          scan SYSFS for every modalias and load for all, with a summary\n"
        "  -s SYSFS    sysfs root for -S (default /sys)\n"
-       "  -c CMDLINE  kernel command line file (default /proc/cmdline; \"\" for none)\n");
+       "  -c CMDLINE  kernel command line file (default /proc/cmdline; \"\" for none)\n"
+       "  -f FILE     also every name in FILE, one per line (implies -a)\n");
 
 struct out {
 	int quiet;
@@ -97,9 +99,36 @@ static char *join_params(int n, char **v)
 	return s;
 }
 
+/* Show or load one name; 0 or 1 (failure reported). */
+static int one(struct kmod_ctx *ctx, const char *name, const char *extra, unsigned flags,
+	       int showdeps, struct out *out, const char *moddir)
+{
+	int r;
+
+	out->name = name;
+	if (showdeps)
+		r = kmod_resolve(ctx, name, extra, flags, show, NULL);
+	else
+		r = kmod_load_alias(ctx, name, extra, flags, report, out);
+	if (r == -ENOENT || r == -EINVAL) {
+		if (!out->quiet)
+			msg("%s: not found in %s", name, moddir);
+		return 1;
+	}
+	if (r < 0) {
+		/* module failures were reported as they happened */
+		if (!out->quiet && r == -EBADMSG)
+			msg("%s: a module index in %s is corrupt", name, moddir);
+		else if (!out->quiet && (showdeps || r == -ENOMEM || r == -E2BIG))
+			msg_errno(r, "%s", name);
+		return 1;
+	}
+	return 0;
+}
+
 static int modalias_load_main(int argc, char **argv)
 {
-	const char *base = NULL, *kver = NULL, *sysfs = "/sys", *cmdline = NULL;
+	const char *base = NULL, *kver = NULL, *sysfs = "/sys", *cmdline = NULL, *list = NULL;
 	int dry = 0, showdeps = 0, quiet = 0, all = 0, scan = 0, c, i, rc = 0, r;
 	unsigned flags = 0;
 	char moddir[4096], why[512], *extra = NULL;
@@ -108,7 +137,7 @@ static int modalias_load_main(int argc, char **argv)
 	struct utsname u;
 	struct out out;
 
-	while ((c = getopt(argc, argv, "d:k:nDqbaSs:c:")) != -1) {
+	while ((c = getopt(argc, argv, "d:k:nDqbaSs:c:f:")) != -1) {
 		switch (c) {
 		case 'd': base = optarg; break;
 		case 'k': kver = optarg; break;
@@ -120,10 +149,11 @@ static int modalias_load_main(int argc, char **argv)
 		case 'S': scan = 1; break;
 		case 's': sysfs = optarg; break;
 		case 'c': cmdline = optarg; break;
+		case 'f': list = optarg; all = 1; break;
 		default: return usage_error("bad option");
 		}
 	}
-	if (!scan && optind >= argc)
+	if (!scan && optind >= argc && !list)
 		return usage_error("no alias or module name given");
 	if (!kver) {
 		if (uname(&u) < 0)
@@ -187,6 +217,12 @@ static int modalias_load_main(int argc, char **argv)
 		return rc;
 	}
 
+	/* modprobe NAME PARAM...: parameters for NAME.  As a parameter is
+	 * always KEY=VALUE here and no alias or module name holds '=',
+	 * several names without -a are taken as names, not parameters. */
+	for (i = optind + 1; !all && i < argc; i++)
+		if (!strchr(argv[i], '='))
+			all = 1;
 	if (!all && argc - optind > 1) {
 		extra = join_params(argc - optind - 1, argv + optind + 1);
 		if (!extra) {
@@ -195,23 +231,25 @@ static int modalias_load_main(int argc, char **argv)
 		}
 		argc = optind + 1;
 	}
-	for (i = optind; i < argc; i++) {
-		out.name = argv[i];
-		if (showdeps)
-			r = kmod_resolve(ctx, argv[i], extra, flags, show, NULL);
-		else
-			r = kmod_load_alias(ctx, argv[i], extra, flags, report, &out);
-		if (r == -ENOENT || r == -EINVAL) {
-			if (!quiet)
-				msg("%s: not found in %s", argv[i], moddir);
-			rc = 1;
-		} else if (r < 0) {
-			/* module failures were reported as they happened */
-			if (!quiet && r == -EBADMSG)
-				msg("%s: a module index in %s is corrupt", argv[i], moddir);
-			else if (!quiet && (showdeps || r == -ENOMEM || r == -E2BIG))
-				msg_errno(r, "%s", argv[i]);
-			rc = 1;
+	for (i = optind; i < argc; i++)
+		rc |= one(ctx, argv[i], extra, flags, showdeps, &out, moddir);
+	if (list) {
+		FILE *f = strcmp(list, "-") ? fopen(list, "re") : stdin;
+		char line[8192];
+		size_t l;
+
+		if (!f) {
+			rc = msg_errno(errno, "%s", list);
+		} else {
+			while (fgets(line, sizeof(line), f)) {
+				l = strlen(line);
+				if (l && line[l - 1] == '\n')
+					line[--l] = '\0';
+				if (l)
+					rc |= one(ctx, line, NULL, flags, showdeps, &out, moddir);
+			}
+			if (f != stdin)
+				fclose(f);
 		}
 	}
 	fflush(stdout);

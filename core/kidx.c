@@ -49,7 +49,9 @@ int kidx_get(const struct kidx *ix, const char *key, const char **val)
 {
 	if (strlen(key) > KIDX_MAX_KEY)
 		return 0;
-	return ix->bin ? kidx_bin_get(ix, key, val) : kidx_text_get(ix, key, val);
+	uint32_t prio;
+
+	return ix->bin ? kidx_bin_get(ix, key, val, &prio) : kidx_text_get(ix, key, val);
 }
 
 int kidx_wild(const struct kidx *ix, const char *key, struct kidx_res *res)

@@ -28,7 +28,8 @@
 #define KIDX_NODE_VALUES    0x40000000u
 #define KIDX_NODE_CHILDS    0x20000000u
 #define KIDX_NODE_MASK      0x0FFFFFFFu
-#define KIDX_MAX_DEPTH      512	/* trie nodes on one path; deeper = corrupt */
+#define KIDX_MAX_DEPTH      256	/* trie nodes on one path; deeper = corrupt
+					 * (real aliases are under 100 characters) */
 #define KIDX_MAX_KEY        4095
 
 /* What a text file holds, so kidx_open_text() knows how to parse it. */
@@ -83,8 +84,9 @@ int kidx_wild(const struct kidx *ix, const char *key, struct kidx_res *res);
 
 void kidx_res_free(struct kidx_res *res);
 
-/* Line number (0-based) of module NAME in a KIDX_TEXT_DEP index, or -1. */
-long kidx_text_dep_prio(const struct kidx *ix, const char *name);
+/* Priority depmod gave module NAME in a modules.dep index (binary: the
+ * value's priority; text: its line number), or -1 if absent. */
+long kidx_dep_prio(const struct kidx *ix, const char *name);
 
 /* Internal to kidx_*.c: insert a hit keeping kmod's order. */
 int kidx_res_add(struct kidx_res *res, const char *val, uint32_t prio);

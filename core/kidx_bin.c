@@ -186,12 +186,11 @@ static int val_next(const struct kidx *ix, const unsigned char **cur, uint32_t *
 	return 0;
 }
 
-static int bin_get(const struct kidx *ix, const char *key, const char **val)
+static int bin_get(const struct kidx *ix, const char *key, const char **val, uint32_t *prio)
 {
 	struct node n;
 	size_t i = 0, j;
 	int r, depth = 0;
-	uint32_t prio;
 
 	if ((r = node_read(ix, ix->root, &n)) < 0)
 		return r;
@@ -205,7 +204,7 @@ static int bin_get(const struct kidx *ix, const char *key, const char **val)
 
 			if (!n.nvals)
 				return 0;
-			r = val_next(ix, &cur, &prio, val);
+			r = val_next(ix, &cur, prio, val);
 			return r < 0 ? r : 1;
 		}
 		r = node_child(ix, &n, (unsigned char)key[i], &n);
@@ -220,15 +219,17 @@ static int bin_get(const struct kidx *ix, const char *key, const char **val)
 /* ---- wildcard search ---------------------------------------------------- */
 
 #define WORDS 4				/* key positions 0..255 */
+#define CHARS 64			/* distinct key characters modelled */
+#define PAT_MAX 2047			/* longest pattern below a wildcard */
 
 struct wkey {				/* the part of the key after the literal prefix */
 	const char *s;
 	unsigned len;
 	int exact;			/* bitset model usable (len < 64*WORDS) */
 	unsigned char slot[128];	/* char -> 1 + index into mask */
-	unsigned char chars[64 * WORDS];
+	unsigned char chars[CHARS];
 	unsigned nchars;
-	uint64_t mask[64 * WORDS][WORDS];	/* positions holding each char */
+	uint64_t mask[CHARS][WORDS];	/* positions holding each char */
 	uint64_t valid[WORDS];			/* positions 0..len-1 */
 };
 
@@ -243,7 +244,7 @@ struct wstate {				/* pattern consumed so far, as a set */
 struct wsearch {
 	const struct kidx *ix;
 	struct wkey *k;
-	char pat[KIDX_MAX_KEY + 1];
+	char pat[PAT_MAX + 1];
 	size_t plen;
 	struct kidx_res *res;
 	int err;
@@ -266,6 +267,10 @@ static void wkey_init(struct wkey *k, const char *s)
 
 		if (c >= 128) {		/* never in the trie; class tests need care */
 			k->exact = 0;
+			return;
+		}
+		if (!k->slot[c] && k->nchars == CHARS) {
+			k->exact = 0;	/* unusual key: leave it all to fnmatch */
 			return;
 		}
 		if (!k->slot[c]) {
@@ -438,7 +443,7 @@ static int wild_all(struct wsearch *ws, const struct node *n, size_t j,
 	if (depth > KIDX_MAX_DEPTH)
 		return -EBADMSG;
 	for (; n->prefix[j]; j++, pushed++) {
-		if (ws->plen >= KIDX_MAX_KEY)
+		if (ws->plen >= PAT_MAX)
 			return -EBADMSG;
 		ws->pat[ws->plen++] = n->prefix[j];
 		if (!dead && ws->k->exact && wstate_feed(&st, ws->k, n->prefix[j]))
@@ -455,7 +460,7 @@ static int wild_all(struct wsearch *ws, const struct node *n, size_t j,
 		cs = st;
 		if (ws->k->exact && wstate_feed(&cs, ws->k, (char)ch))
 			continue;
-		if (ws->plen >= KIDX_MAX_KEY)
+		if (ws->plen >= PAT_MAX)
 			return -EBADMSG;
 		ws->pat[ws->plen++] = (char)ch;
 		r = wild_all(ws, &c, 0, &cs, depth + 1);
@@ -497,17 +502,12 @@ static int wild_start(struct wsearch *ws, struct wkey *k, const struct node *n,
 static int bin_wild(const struct kidx *ix, const char *key, struct kidx_res *res)
 {
 	static const char wc[3] = { '*', '?', '[' };
-	struct wsearch *ws;
-	struct wkey *k;
+	struct wsearch wss, *ws = &wss;	/* ~4.5 KB of stack, no allocation */
+	struct wkey kk, *k = &kk;
 	struct node n, c;
 	size_t i = 0, j, before = res->n;
 	int r, w, depth = 0;
 
-	/* the key/search scratch is large (bit masks): keep it off the stack */
-	ws = malloc(sizeof(*ws) + sizeof(*k));
-	if (!ws)
-		return -ENOMEM;
-	k = (struct wkey *)(ws + 1);
 	ws->ix = ix;
 	ws->res = res;
 	if ((r = node_read(ix, ix->root, &n)) < 0)
@@ -548,15 +548,14 @@ static int bin_wild(const struct kidx *ix, const char *key, struct kidx_res *res
 		i++;
 	}
 out:
-	free(ws);
 	if (r < 0)
 		return r;
 	return (int)(res->n - before);
 }
 
-int kidx_bin_get(const struct kidx *ix, const char *key, const char **val)
+int kidx_bin_get(const struct kidx *ix, const char *key, const char **val, uint32_t *prio)
 {
-	return bin_get(ix, key, val);
+	return bin_get(ix, key, val, prio);
 }
 
 int kidx_bin_wild(const struct kidx *ix, const char *key, struct kidx_res *res)

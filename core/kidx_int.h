@@ -30,7 +30,7 @@ struct kidx {
 	char path[];
 };
 
-int kidx_bin_get(const struct kidx *ix, const char *key, const char **val);
+int kidx_bin_get(const struct kidx *ix, const char *key, const char **val, uint32_t *prio);
 int kidx_bin_wild(const struct kidx *ix, const char *key, struct kidx_res *res);
 void kidx_bin_unmap(struct kidx *ix);
 int kidx_text_get(const struct kidx *ix, const char *key, const char **val);

@@ -220,7 +220,10 @@ static int parse(struct kidx *ix, enum kidx_text_kind kind, size_t len, const st
 
 			if (!kw || strcmp(kw, "alias") || !pat || !mod || alias_norm(pat) < 0)
 				break;
-			prio = pf ? kidx_text_dep_prio(pf, mod) : -1;
+			for (char *t = mod; *t; t++)	/* module names as depmod stores them */
+				if (*t == '-')
+					*t = '_';
+			prio = pf ? kidx_dep_prio(pf, mod) : -1;
 			if ((r = add_ent(ix, &cap, pat, mod, prio < 0 ? UINT32_MAX : (uint32_t)prio)) < 0)
 				return r;
 			break;
@@ -251,7 +254,7 @@ int kidx_open_text(struct kidx **out, const char *path, enum kidx_text_kind kind
 	strcpy(ix->path, path);
 	r = read_all(path, &ix->buf, &len);
 	if (r == 0)
-		r = parse(ix, kind, len, prio_from && !prio_from->bin ? prio_from : NULL);
+		r = parse(ix, kind, len, prio_from);
 	if (r < 0) {
 		if (kind == KIDX_TEXT_DEP)
 			for (i = 0; i < ix->nent; i++)
@@ -306,12 +309,16 @@ int kidx_text_wild(const struct kidx *ix, const char *key, struct kidx_res *res)
 	return (int)(res->n - before);
 }
 
-long kidx_text_dep_prio(const struct kidx *ix, const char *name)
+long kidx_dep_prio(const struct kidx *ix, const char *name)
 {
 	uint32_t e;
 
-	if (ix->bin)
-		return -1;
+	if (ix->bin) {
+		const char *v;
+		uint32_t prio;
+
+		return kidx_bin_get(ix, name, &v, &prio) > 0 ? (long)prio : -1;
+	}
 	e = find(ix, name);
 	return e ? (long)ix->ent[e - 1].prio : -1;
 }

@@ -77,7 +77,9 @@ typedef int (*kmod_action_cb)(const struct kmod_action *a, void *arg);
 
 /* Resolve NAME (alias, module name or symbol:NAME) and call cb for each
  * step as modprobe would take them (with KMOD_F_CHECK_LOADED: skipping
- * loaded ones).  extra: options for the named module itself (modprobe's
+ * loaded ones).  Without KMOD_F_CHECK_LOADED (modprobe -D) a dependency
+ * whose file is missing drops the module's dependency list, as kmod does;
+ * with it, the loader finds X.ko.gz/.xz/.zst for a missing X.ko.  extra: options for the named module itself (modprobe's
  * trailing arguments) or NULL.  Returns the number of modules NAME
  * resolved to that were handled (blacklisted ones not counted), -ENOENT if
  * it resolves to nothing, or the first error that stopped a module. */

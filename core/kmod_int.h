@@ -17,4 +17,8 @@ struct kmod_ctx {
 	char *warnings;			/* "file: reason\n"... or NULL */
 };
 
+/* PATH ending in ".ko" is missing: the first of PATH.gz, .xz, .zst that
+ * exists, malloc'd, or NULL. */
+char *kmod_compressed_sibling(const char *path);
+
 #endif

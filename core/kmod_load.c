@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,28 +80,31 @@ int kmod_module_state(const struct kmod_ctx *ctx, const char *name)
 {
 	char path[4096], buf[32];
 	struct stat st;
+	size_t l;
 	int n;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/module/%s/initstate", ctx->sysfs, name) >= sizeof(path))
 		return -ENAMETOOLONG;
 	n = read_line(path, buf, sizeof(buf));
 	if (n >= 0) {
-		if (!strncmp(buf, "live", 4))
-			return KMOD_ST_LIVE;
 		if (!strncmp(buf, "coming", 6))
 			return KMOD_ST_COMING;
 		if (!strncmp(buf, "going", 5))
 			return KMOD_ST_GOING;
 		return KMOD_ST_LIVE;
 	}
-	/* no initstate: a module without sysfs, or /sys/module/NAME of a
-	 * built-in one that has parameters */
-	n = procmodules_state(ctx, name);
-	if (n != KMOD_ST_ABSENT)
-		return n;
-	path[strlen(path) - sizeof("/initstate") + 1] = '\0';
+	/* no initstate: /sys/module/NAME of a built-in module with
+	 * parameters (or, for an instant, of a module being set up) */
+	l = strlen(path) - (sizeof("/initstate") - 1);
+	path[l] = '\0';
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return KMOD_ST_BUILTIN;
+	/* without a /sys/module at all, /proc/modules is all there is */
+	while (l > 0 && path[l - 1] != '/')
+		l--;
+	path[l] = '\0';
+	if (stat(path, &st) < 0)
+		return procmodules_state(ctx, name);
 	return KMOD_ST_ABSENT;
 }
 
@@ -132,67 +136,122 @@ static const char *suffix(const char *path)
 
 int kmod_gunzip_file(const char *path, size_t max, void **out, size_t *outlen)
 {
-	gzFile gz;
-	unsigned char *buf = NULL, *nb;
-	size_t cap = 0, len = 0;
-	int n, fd, err = 0, zerr;
+	/* inflate() directly: the gz* file API would also link deflate */
+	unsigned char in[65536], *buf = NULL, *nb;
+	size_t cap = 0;
+	z_stream z;
+	ssize_t n;
+	int fd, err = 0, zr = Z_OK, first = 1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {	/* gzip wrapper only */
 		close(fd);
 		return -ENOMEM;
 	}
-	if (gzdirect(gz)) {		/* gzread would pass plain data through */
-		gzclose(gz);
-		return -ENOEXEC;
-	}
-	for (;;) {
-		if (cap - len < 65536) {
-			size_t nc = cap ? cap * 2 : 1u << 20;
+	while (zr != Z_STREAM_END && !err) {
+		n = read(fd, in, sizeof(in));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0) {
+			err = -ENOEXEC;		/* truncated stream */
+			break;
+		}
+		if (first && (n < 2 || in[0] != 0x1f || in[1] != 0x8b)) {
+			err = -ENOEXEC;		/* not gzip */
+			break;
+		}
+		first = 0;
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		while (z.avail_in && zr != Z_STREAM_END) {
+			if (cap - z.total_out < 65536) {
+				size_t nc = cap ? cap * 2 : 1u << 20;
 
-			if (nc > max + 65536)
-				nc = max + 65536;
-			if (nc <= cap) {
-				err = -EFBIG;
-				break;
+				if (nc > max + 65536)
+					nc = max + 65536;
+				if (nc <= cap) {
+					err = -EFBIG;
+					break;
+				}
+				nb = realloc(buf, nc);
+				if (!nb) {
+					err = -ENOMEM;
+					break;
+				}
+				buf = nb;
+				cap = nc;
 			}
-			nb = realloc(buf, nc);
-			if (!nb) {
+			z.next_out = buf + z.total_out;
+			z.avail_out = (uInt)(cap - z.total_out);
+			zr = inflate(&z, Z_NO_FLUSH);
+			if (zr == Z_MEM_ERROR) {
 				err = -ENOMEM;
 				break;
 			}
-			buf = nb;
-			cap = nc;
-		}
-		n = gzread(gz, buf + len, (unsigned)(cap - len > 1u << 30 ? 1u << 30 : cap - len));
-		if (n < 0) {
-			gzerror(gz, &zerr);
-			err = zerr == Z_ERRNO ? -errno : zerr == Z_MEM_ERROR ? -ENOMEM : -ENOEXEC;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			err = -EFBIG;
-			break;
+			if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+				err = -ENOEXEC;		/* corrupt data or header */
+				break;
+			}
+			if (z.total_out > max) {
+				err = -EFBIG;
+				break;
+			}
 		}
 	}
-	/* a truncated stream reads short without an error from gzread */
-	if (!err && gzclose(gz) != Z_OK)
-		err = -ENOEXEC;
-	else if (err)
-		gzclose(gz);
+	close(fd);
+	inflateEnd(&z);
 	if (err) {
 		free(buf);
 		return err;
 	}
 	*out = buf;
-	*outlen = len;
+	*outlen = z.total_out;
 	return 0;
+}
+
+char *kmod_compressed_sibling(const char *path)
+{
+	static const char *const ext[] = { ".gz", ".xz", ".zst" };
+	size_t l = strlen(path), i;
+	struct stat st;
+	char *p;
+
+	if (l < 3 || strcmp(path + l - 3, ".ko"))
+		return NULL;
+	p = malloc(l + 5);
+	if (!p)
+		return NULL;
+	for (i = 0; i < 3; i++) {
+		memcpy(p, path, l);
+		strcpy(p + l, ext[i]);
+		if (stat(p, &st) == 0)
+			return p;
+	}
+	free(p);
+	return NULL;
+}
+
+static int kernel_at_least(int maj, int min)
+{
+	struct utsname u;
+	char *e;
+	long a, b;
+
+	/* "6.1.0-13-amd64": strtol, not sscanf (which drags scanf in) */
+	if (uname(&u) < 0)
+		return 1;
+	a = strtol(u.release, &e, 10);
+	if (*e != '.')
+		return 1;
+	b = strtol(e + 1, NULL, 10);
+	return a > maj || (a == maj && b >= min);
 }
 
 int kmod_insert_file(const char *path, const char *options)
@@ -203,6 +262,17 @@ int kmod_insert_file(const char *path, const char *options)
 
 	if (!options)
 		options = "";
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		/* modules.dep names X.ko but the tree holds X.ko.gz (gzipped
+		 * after depmod): load that */
+		char *alt = kmod_compressed_sibling(path);
+
+		if (alt) {
+			err = kmod_insert_file(alt, options);
+			free(alt);
+			return err;
+		}
+	}
 	if (!strcmp(sfx, "gz")) {
 		void *mem;
 		size_t len;
@@ -222,9 +292,10 @@ int kmod_insert_file(const char *path, const char *options)
 		r = syscall(SYS_finit_module, fd, options, MODULE_INIT_COMPRESSED_FILE);
 		err = r < 0 ? -errno : 0;
 		close(fd);
-		/* an older kernel rejects the flag (EINVAL) or the format:
-		 * say clearly that this kernel cannot take the file */
-		if (err == -EINVAL || err == -EOPNOTSUPP)
+		/* kernel: kernel/module/main.c — before 6.3 an unknown flag
+		 * is EINVAL; without CONFIG_MODULE_DECOMPRESS it is
+		 * EOPNOTSUPP.  Either way: this kernel cannot take the file. */
+		if (err == -EINVAL && !kernel_at_least(6, 3))
 			return -EOPNOTSUPP;
 		return err;
 	}
@@ -336,6 +407,14 @@ static int load_one(const struct kmod_action *a, void *arg)
 	}
 	/* someone else may be loading it right now */
 	st = kmod_module_state(l->ctx, a->name);
+	if (st == KMOD_ST_BUILTIN) {
+		/* a module file whose /sys/module dir has no initstate yet:
+		 * being set up (kmod calls that "coming"); give it a moment */
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		st = kmod_module_state(l->ctx, a->name);
+	}
 	if (st == KMOD_ST_COMING)
 		st = wait_settled(l->ctx, a->name);
 	if (st == KMOD_ST_LIVE || st == KMOD_ST_BUILTIN) {

@@ -37,6 +37,7 @@ struct obj {
 
 struct run {
 	struct kmod_ctx *ctx;
+	int statdeps;		/* check dependency files exist, as kmod does */
 	struct obj **objs;
 	unsigned nobjs, capobjs;
 	struct obj **list;	/* probe list being built */
@@ -162,11 +163,18 @@ static void obj_deps(struct run *r, struct obj *o)
 			r->err = -ENOMEM;
 			break;
 		}
-		/* kmod drops the whole list when a dependency file is missing */
-		if (stat(dp, &st) < 0) {
+		/* kmod drops the whole list when a dependency file is missing;
+		 * we first look for a compressed file of the same name (a tree
+		 * gzipped after depmod ran, as a depmod without zlib leaves it) */
+		if (r->statdeps && stat(dp, &st) < 0) {
+			char *alt = kmod_compressed_sibling(dp);
+
 			free(dp);
-			n = 0;
-			break;
+			if (!alt) {
+				n = 0;
+				break;
+			}
+			dp = alt;
 		}
 		d = obj_get(r, name, path_modname(p, l, name, sizeof(name)), NULL);
 		if (!d) {
@@ -558,7 +566,8 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 			a.kind = KMOD_ACT_INSTALL;
 			a.cmd = cmd;
 		} else {
-			obj_deps(r, m);
+			if (!m->path)	/* kmod_module_get_path: parse only if unknown */
+				obj_deps(r, m);
 			a.path = m->path;
 			a.kind = m->path ? KMOD_ACT_INSMOD : obj_builtin(r, m) ? KMOD_ACT_BUILTIN
 									      : KMOD_ACT_NOFILE;
@@ -585,6 +594,10 @@ int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 
 	memset(&rs, 0, sizeof(rs));
 	r->ctx = ctx;
+	/* for show (no loaded-state checks) mimic kmod's check that every
+	 * dependency file exists; when loading, the kernel and the loader's
+	 * own open() say so, naming the missing module */
+	r->statdeps = !(flags & KMOD_F_CHECK_LOADED);
 	err = lookup(r, name, &alias, &f);
 	if (err == 0 && f.n == 0)
 		err = -ENOENT;

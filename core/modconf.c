@@ -469,6 +469,8 @@ int modconf_load(struct modconf *c, const char *const *dirs, const char *moddir,
 		r = modconf_parse_cmdline(c, text);
 		free(text);
 	}
+	if (r == 0)
+		r = modconf_index(c);
 	if (r < 0)
 		modconf_free(c);
 	return r;
@@ -500,6 +502,10 @@ void modconf_free(struct modconf *c)
 		free(c->softdep[i].mod);
 	}
 	free(c->softdep);
+	for (i = 0; i < 2; i++) {
+		free(c->pidx[i].lit);
+		free(c->pidx[i].wild);
+	}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -542,22 +548,94 @@ char *modconf_options(const struct modconf *c, const char *name, const char *ali
 	return s;
 }
 
+/* pattern i of table t (0 softdep, 1 install) */
+static const char *pat(const struct modconf *c, int t, size_t i)
+{
+	return t ? c->install[i].a : c->softdep[i].mod;
+}
+
+/* order of literal patterns: by name, then by position (stable
+ * insertion sort: these lists hold tens to a few hundred entries) */
+static void lit_sort(const struct modconf *c, int t, size_t *v, size_t n)
+{
+	size_t i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && strcmp(pat(c, t, v[j - 1]), pat(c, t, x)) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+int modconf_index(struct modconf *c)
+{
+	int t;
+	size_t i, n;
+
+	for (t = 0; t < 2; t++) {
+		struct modconf_pidx *p = &c->pidx[t];
+
+		n = t ? c->ninstall : c->nsoftdep;
+		free(p->lit);
+		free(p->wild);
+		memset(p, 0, sizeof(*p));
+		p->lit = malloc((n ? n : 1) * sizeof(size_t));
+		p->wild = malloc((n ? n : 1) * sizeof(size_t));
+		if (!p->lit || !p->wild)
+			return -ENOMEM;
+		for (i = 0; i < n; i++) {
+			if (strpbrk(pat(c, t, i), "*?[\\"))
+				p->wild[p->nwild++] = i;
+			else
+				p->lit[p->nlit++] = i;
+		}
+		lit_sort(c, t, p->lit, p->nlit);
+		p->built = 1;
+	}
+	return 0;
+}
+
+/* Position of the first pattern of table t matching name, or (size_t)-1:
+ * literal patterns by binary search, the few wildcard ones by fnmatch. */
+static size_t first_match(const struct modconf *c, int t, const char *name)
+{
+	const struct modconf_pidx *p = &c->pidx[t];
+	size_t i, n = t ? c->ninstall : c->nsoftdep, best = (size_t)-1, lo = 0, hi;
+
+	if (!p->built) {
+		for (i = 0; i < n; i++)
+			if (fnmatch(pat(c, t, i), name, 0) == 0)
+				return i;
+		return best;
+	}
+	hi = p->nlit;
+	while (lo < hi) {	/* lowest position among equal names comes first */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(pat(c, t, p->lit[mid]), name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nlit && !strcmp(pat(c, t, p->lit[lo]), name))
+		best = p->lit[lo];
+	for (i = 0; i < p->nwild && p->wild[i] < best; i++)
+		if (fnmatch(pat(c, t, p->wild[i]), name, 0) == 0)
+			return p->wild[i];
+	return best;
+}
+
 const char *modconf_install(const struct modconf *c, const char *name)
 {
-	size_t i;
+	size_t i = first_match(c, 1, name);
 
-	for (i = 0; i < c->ninstall; i++)
-		if (fnmatch(c->install[i].a, name, 0) == 0)
-			return c->install[i].b;
-	return NULL;
+	return i == (size_t)-1 ? NULL : c->install[i].b;
 }
 
 const struct modconf_softdep *modconf_softdep(const struct modconf *c, const char *name)
 {
-	size_t i;
+	size_t i = first_match(c, 0, name);
 
-	for (i = 0; i < c->nsoftdep; i++)
-		if (fnmatch(c->softdep[i].mod, name, 0) == 0)
-			return &c->softdep[i];
-	return NULL;
+	return i == (size_t)-1 ? NULL : &c->softdep[i];
 }

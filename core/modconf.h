@@ -35,6 +35,15 @@ struct modconf {
 	size_t nsoftdep;
 	unsigned bad_lines;	/* lines ignored as kmod ignores them */
 	size_t cap[6];		/* private: vector capacities */
+	/* private: first-match indexes for softdep and install patterns
+	 * (built by modconf_load; without them queries scan linearly) */
+	struct modconf_pidx {
+		size_t *lit;	/* literal patterns, sorted by (name, position) */
+		size_t nlit;
+		size_t *wild;	/* positions of patterns with * ? [ */
+		size_t nwild;
+		int built;
+	} pidx[2];
 };
 
 /* Load DIRS (NULL-terminated; a path may also be a single file), then
@@ -43,6 +52,10 @@ struct modconf {
  * skipped.  Returns 0 or -ENOMEM; *c is zeroed first. */
 int modconf_load(struct modconf *c, const char *const *dirs, const char *moddir,
 		 const char *cmdline);
+
+/* Build the lookup indexes (modconf_load does; call after parsing text
+ * by hand for the same speed).  0 or -ENOMEM. */
+int modconf_index(struct modconf *c);
 
 /* Parse one file's text (modified in place).  For tests and modconf_load. */
 int modconf_parse_text(struct modconf *c, char *text);
