@@ -85,10 +85,12 @@ END {
 	for (i = 1; i <= nt; i++) { t = order[i]
 		d = "-"
 		if (ref != "") { cmd = "diff " ref " " dir "/" t "-1.mods | grep -c \"^[<>]\""; cmd | getline d; close(cmd) }
+		D[t] = d
 		printf "%-14s %4d %12s %12s %12s %12s %5d %5s %14s\n", t, C[t], mm(t, "init"), mm(t, "t_done"), mm(t, "t_last"),
 			(t in T) ? mm(t, "tool_t") : "-", V[t, "mods", C[t]], d, mm(t, "wall") }
 	if (("udevd", "t_last") in M) for (i = 1; i <= nt; i++) { t = order[i]
 		if (t == "replay" || t == "trigger" || t == "daemon")
-			printf "%s: last %.2f s = %.2f x udevd (target: 0.33 or less)\n", t, M[t, "t_last"], M[t, "t_last"] / M["udevd", "t_last"] }
+			printf "%s: last %.2f s = %.2f x udevd (target: 0.33 or less)%s\n", t, M[t, "t_last"], M[t, "t_last"] / M["udevd", "t_last"],
+				D[t] != "0" && D[t] != "-" ? sprintf("; NOT the same module set: %s modules differ", D[t]) : "" }
 }' "$out/runs.txt" | tee "$out/summary.txt"
 exit $rc
