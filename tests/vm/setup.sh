@@ -20,9 +20,11 @@ say() { echo "vm-setup: $*" >&2; }
 
 # 1. Host tools.  qemu under TCG; cpio builds the initramfs; busybox-static
 #    is the guest's shell and the mdev baseline; kmod is the guest's reference
-#    modprobe and our depmod.  Install only what is missing.
+#    modprobe and our depmod; sfdisk and mkfs.ext4 make the guests' disk;
+#    perl rewrites the binary module index.  Install only what is missing.
 missing=()
-for want in qemu-system-x86_64:qemu-system-x86 cpio:cpio kmod:kmod depmod:kmod; do
+for want in qemu-system-x86_64:qemu-system-x86 cpio:cpio kmod:kmod depmod:kmod \
+	sfdisk:fdisk mkfs.ext4:e2fsprogs perl:perl-base; do
 	command -v "${want%%:*}" >/dev/null 2>&1 || missing+=("${want#*:}")
 done
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
