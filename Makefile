@@ -68,6 +68,12 @@ $(B)/applets.gen.h: $(CONFIG) FORCE
 		echo "APPLET_ENTRY($$a)" | tr - _; done > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
+# The built-in mdev.conf (configs/mdev.conf) as a byte array for core/eng_conf.c.
+$(B)/mdev_conf.gen.h: configs/mdev.conf
+	@mkdir -p $(B)
+	od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' > $@.tmp && mv $@.tmp $@
+$(B)/core/eng_conf.o: $(B)/mdev_conf.gen.h
+
 # GATHER_PROBES lists the probe_<name> tables probe.c walks, in GATHER
 # order; GATHER_HAVE_<name> says a part is built in.
 $(B)/gather.gen.h: $(CONFIG) FORCE

@@ -32,6 +32,7 @@ APPLET(uevdump, "uevdump",
 
 #include "nl_sock.h"
 #include "uev.h"
+#include "utf8.h"
 
 #define MAX_FILTERS 16
 #define RECV_BUF (64 * 1024)	/* > a kernel uevent (2 KiB) or a libudev one */
@@ -80,32 +81,21 @@ static void json_str(const char *s, size_t n)
 	putchar('"');
 	while (p < end) {
 		unsigned char c = *p;
-		size_t seq = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-			     (c & 0xf8) == 0xf0 ? 4 : 0;
-		size_t i;
+		int len = utf8_char_len(p, (size_t)(end - p));
 
-		if (c == '"' || c == '\\') {
+		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-			p++;
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
+		else if (c < 0x20 || c == 0x7f || !len)
+			/* control characters, and stray bytes as code points, so
+			 * the output stays valid JSON whatever a driver put in a
+			 * value */
 			printf("\\u%04x", c);
-			p++;
+		else {
+			fwrite(p, 1, (size_t)len, stdout);
+			p += len;
 			continue;
 		}
-		/* pass valid UTF-8 through; escape stray bytes as code points so
-		 * the output stays valid JSON whatever a driver put in a value */
-		for (i = 1; seq > 1 && i < seq; i++)
-			if (p + i >= end || (p[i] & 0xc0) != 0x80)
-				seq = 0;
-		if (!seq) {
-			printf("\\u%04x", c);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, seq, stdout);
-		p += seq;
+		p++;
 	}
 	putchar('"');
 }

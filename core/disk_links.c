@@ -10,27 +10,7 @@
 
 #include "disk_links.h"
 #include "sysfs.h"
-
-/* Valid UTF-8 sequence length at s (>1 only for multibyte), else 0. */
-static int utf8_multi(const unsigned char *s)
-{
-	int len, i;
-
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4;
-	else
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if (len == 2 && s[0] < 0xc2)
-		return 0;	/* overlong */
-	return len;
-}
+#include "utf8.h"
 
 void disk_link_escape(char *out, size_t size, const char *in)
 {
@@ -50,7 +30,7 @@ void disk_link_escape(char *out, size_t size, const char *in)
 			out[o++] = '\\';
 			out[o++] = 'x';
 			i += 2;
-		} else if ((l = utf8_multi(s + i)) > 1 && i + (size_t)l <= n && o + (size_t)l < size) {
+		} else if ((l = utf8_char_len(s + i, n - i)) > 1 && o + (size_t)l < size) {
 			memcpy(out + o, s + i, (size_t)l);
 			o += (size_t)l;
 			i += (size_t)l;

@@ -59,6 +59,8 @@ enum kmod_act_kind {
 	KMOD_ACT_BUILTIN,	/* built into the kernel: nothing to do */
 	KMOD_ACT_INSTALL,	/* run cmd via /bin/sh -c */
 	KMOD_ACT_NOFILE,	/* an alias names a module not in modules.dep */
+	KMOD_ACT_PRESENT,	/* KMOD_F_CHECK_LOADED only: already loaded or
+				 * built in, skipped (for reporting) */
 };
 
 struct kmod_action {

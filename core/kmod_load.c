@@ -393,6 +393,7 @@ static int load_one(const struct kmod_action *a, void *arg)
 
 	switch (a->kind) {
 	case KMOD_ACT_BUILTIN:
+	case KMOD_ACT_PRESENT:
 		report(l, a, KMOD_PRESENT, 0);
 		return 0;
 	case KMOD_ACT_NOFILE:

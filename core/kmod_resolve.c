@@ -45,7 +45,38 @@ struct run {
 	int err;		/* -ENOMEM etc.: sticky */
 	char **strs;		/* normalised softdep names objects point to */
 	unsigned nstrs;
+	/* arena for objects, paths, dependency lists and option strings:
+	 * all freed at once when the call ends (first block on the stack) */
+	char *ar_cur;
+	size_t ar_left;
+	void *ar_blocks;	/* malloc'd blocks, linked through their first word */
 };
+
+#define AR_BLOCK 16384
+
+static void *ar_alloc(struct run *r, size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n > r->ar_left) {
+		size_t bs = n + 16 > AR_BLOCK ? n + 16 : AR_BLOCK;
+		char *b = malloc(bs);
+
+		if (!b) {
+			r->err = -ENOMEM;
+			return NULL;
+		}
+		*(void **)b = r->ar_blocks;
+		r->ar_blocks = b;
+		r->ar_cur = b + 16;
+		r->ar_left = bs - 16;
+	}
+	p = r->ar_cur;
+	r->ar_cur += n;
+	r->ar_left -= n;
+	return p;
+}
 
 static struct obj *obj_get(struct run *r, const char *name, size_t namelen, const char *alias)
 {
@@ -73,33 +104,33 @@ static struct obj *obj_get(struct run *r, const char *name, size_t namelen, cons
 		r->objs = v;
 		r->capobjs = nc;
 	}
-	o = calloc(1, sizeof(*o) + namelen + 1);
-	if (!o) {
-		r->err = -ENOMEM;
+	o = ar_alloc(r, sizeof(*o) + namelen + 1);
+	if (!o)
 		return NULL;
-	}
+	memset(o, 0, sizeof(*o));
 	o->name = (char *)(o + 1);
 	memcpy(o->name, name, namelen);
+	o->name[namelen] = '\0';
 	o->alias = alias;
 	r->objs[r->nobjs++] = o;
 	return o;
 }
 
 /* kmod's path_join + modname of a dependency path */
-static char *join_path(const char *moddir, const char *p, size_t len)
+static char *join_path(struct run *r, const char *moddir, const char *p, size_t len)
 {
 	size_t dl = strlen(moddir);
 	char *s;
 
 	if (len && p[0] == '/') {
-		s = malloc(len + 1);
+		s = ar_alloc(r, len + 1);
 		if (s) {
 			memcpy(s, p, len);
 			s[len] = '\0';
 		}
 		return s;
 	}
-	s = malloc(dl + len + 2);
+	s = ar_alloc(r, dl + len + 2);
 	if (!s)
 		return NULL;
 	memcpy(s, moddir, dl);
@@ -144,10 +175,17 @@ static void obj_deps(struct run *r, struct obj *o)
 	e = strchr(line, ':');
 	if (!e)
 		return;
-	if (!o->path && !(o->path = join_path(r->ctx->moddir, line, (size_t)(e - line)))) {
-		r->err = -ENOMEM;
+	if (!o->path && !(o->path = join_path(r, r->ctx->moddir, line, (size_t)(e - line))))
 		return;
+	/* room for every word of the line, in order */
+	for (p = e + 1, i = 0;; i++) {
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		p += strcspn(p, " \t");
 	}
+	if (i && !(deps = ar_alloc(r, i * sizeof(*deps))))
+		return;
 	for (p = e + 1;;) {
 		struct obj *d;
 		struct stat st;
@@ -158,44 +196,33 @@ static void obj_deps(struct run *r, struct obj *o)
 		if (!*p)
 			break;
 		l = strcspn(p, " \t");
-		dp = join_path(r->ctx->moddir, p, l);
-		if (!dp) {
-			r->err = -ENOMEM;
+		dp = join_path(r, r->ctx->moddir, p, l);
+		if (!dp)
 			break;
-		}
 		/* kmod drops the whole list when a dependency file is missing;
 		 * we first look for a compressed file of the same name (a tree
 		 * gzipped after depmod ran, as a depmod without zlib leaves it) */
 		if (r->statdeps && stat(dp, &st) < 0) {
 			char *alt = kmod_compressed_sibling(dp);
 
-			free(dp);
 			if (!alt) {
 				n = 0;
 				break;
 			}
-			dp = alt;
+			dp = ar_alloc(r, strlen(alt) + 1);
+			if (dp)
+				strcpy(dp, alt);
+			free(alt);
+			if (!dp)
+				break;
 		}
 		d = obj_get(r, name, path_modname(p, l, name, sizeof(name)), NULL);
-		if (!d) {
-			free(dp);
+		if (!d)
 			break;
-		}
 		if (!d->path)
 			d->path = dp;
-		else
-			free(dp);
 		if (d->builtin == BI_UNKNOWN)
 			d->builtin = BI_NO;
-		if (n % 16 == 0) {
-			struct obj **v = realloc(deps, (n + 16) * sizeof(*v));
-
-			if (!v) {
-				r->err = -ENOMEM;
-				break;
-			}
-			deps = v;
-		}
 		deps[n++] = d;
 		p += l;
 	}
@@ -491,14 +518,14 @@ static int probe_list(struct run *r, struct obj *o, int required, int ignorecmd)
 
 /* kmod's module_options_concat: "opt" + " " + "extra"; note "opt " when
  * there is no extra — modprobe prints that trailing space too. */
-static char *concat(const char *opt, const char *x)
+static char *concat(struct run *r, const char *opt, const char *x)
 {
 	size_t ol = opt ? strlen(opt) : 0, xl = x ? strlen(x) : 0;
 	char *s;
 
 	if (!ol && !xl)
 		return NULL;
-	s = malloc(ol + xl + 2);
+	s = ar_alloc(r, ol + xl + 2);
 	if (!s)
 		return NULL;
 	s[0] = '\0';
@@ -528,8 +555,13 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 	unsigned i;
 	int err = 0;
 
-	if ((flags & KMOD_F_CHECK_LOADED) && inkernel(r, top))
+	if ((flags & KMOD_F_CHECK_LOADED) && inkernel(r, top)) {
+		struct kmod_action a = { .kind = KMOD_ACT_PRESENT, .name = top->name,
+					 .path = top->path, .options = "", .required = 1, .top = 1 };
+
+		cb(&a, arg);		/* nothing to do: just say so */
 		return 0;
+	}
 	if ((top->alias || (flags & KMOD_F_BLACKLIST)) && modconf_blacklisted(&r->ctx->conf, top->name))
 		return 1;
 	for (i = 0; i < r->nobjs; i++)
@@ -546,16 +578,21 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 		int oe;
 
 		if ((flags & KMOD_F_CHECK_LOADED) && inkernel(r, m)) {
+			struct kmod_action pa = { .kind = KMOD_ACT_PRESENT, .name = m->name,
+						  .path = m->path, .options = "",
+						  .required = m->required, .top = m == top };
+
+			cb(&pa, arg);
 			err = -EEXIST;
 			goto next;
 		}
 		mopts = modconf_options(&r->ctx->conf, m->name, m->alias, &oe);
 		if (oe < 0)
 			return oe;
-		opts = concat(mopts, m == top ? extra : NULL);
+		opts = concat(r, mopts, m == top ? extra : NULL);
 		free(mopts);
-		if (!opts && ((mopts && *mopts) || (m == top && extra && *extra)))
-			return -ENOMEM;
+		if (r->err)
+			return r->err;
 		cmd = obj_install(r, m);
 		memset(&a, 0, sizeof(a));
 		a.name = m->name;
@@ -573,7 +610,6 @@ static int probe(struct run *r, struct obj *top, const char *extra, unsigned fla
 									      : KMOD_ACT_NOFILE;
 		}
 		err = cb(&a, arg);
-		free(opts);
 next:
 		if (err == -EEXIST || !m->required)
 			err = 0;
@@ -592,8 +628,12 @@ int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 	unsigned i, done = 0;
 	int err, e = 0, first = 0;
 
+	_Alignas(16) char block0[8192];
+
 	memset(&rs, 0, sizeof(rs));
 	r->ctx = ctx;
+	r->ar_cur = block0;
+	r->ar_left = sizeof(block0);
 	/* for show (no loaded-state checks) mimic kmod's check that every
 	 * dependency file exists; when loading, the kernel and the loader's
 	 * own open() say so, naming the missing module */
@@ -618,10 +658,11 @@ int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 	for (i = 0; i < r->nstrs; i++)
 		free(r->strs[i]);
 	free(r->strs);
-	for (i = 0; i < r->nobjs; i++) {
-		free(r->objs[i]->path);
-		free(r->objs[i]->deps);
-		free(r->objs[i]);
+	while (r->ar_blocks) {
+		void *next = *(void **)r->ar_blocks;
+
+		free(r->ar_blocks);
+		r->ar_blocks = next;
 	}
 	free(r->objs);
 	free(r->list);

@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 
 #include "probe.h"
+#include "utf8.h"
 #include "gather.gen.h"
 
 #define GATHER_PROBE(n) extern const struct probe_def probe_##n##_def;
@@ -239,37 +240,6 @@ size_t probe_utf16_to_utf8(char *out, size_t outsize, const unsigned char *in,
 	return o;
 }
 
-/* Length of the valid UTF-8 sequence at s (1 for ASCII), or -1. */
-static int utf8_len(const unsigned char *s)
-{
-	int len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return -1;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	/* no overlong forms, no surrogates, in range */
-	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
-		return -1;
-	return len;
-}
-
 void probe_safe_string(char *out, size_t size, const char *in)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -294,8 +264,8 @@ void probe_safe_string(char *out, size_t size, const char *in)
 			out[o++] = (char)s[i++];
 			continue;
 		}
-		l = utf8_len(s + i);
-		if (l > 1 && i + (size_t)l <= n && o + (size_t)l < size) {
+		l = utf8_char_len(s + i, n - i);
+		if (l > 1 && o + (size_t)l < size) {
 			memcpy(out + o, s + i, (size_t)l);
 			o += (size_t)l;
 			i += (size_t)l;
@@ -309,13 +279,13 @@ void probe_safe_string(char *out, size_t size, const char *in)
 
 void probe_encode_string(char *out, size_t size, const char *in)
 {
-	const unsigned char *s = (const unsigned char *)in;
+	const unsigned char *s = (const unsigned char *)in, *end = s + strlen(in);
 	size_t o = 0;
 
 	if (!size)
 		return;
 	while (*s) {
-		int l = utf8_len(s);
+		int l = utf8_char_len(s, (size_t)(end - s));
 
 		if (l > 1) {
 			if (o + (size_t)l >= size)

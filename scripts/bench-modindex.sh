@@ -108,12 +108,22 @@ cg() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/
 echo "tree $KV: $(grep -c . "$MD/modules.dep") modules, $(grep -c '^alias' "$MD/modules.alias") aliases"
 echo "output of uevbox and libkmod on the sample: $same ($(wc -l < "$T/o.out") lines)"
 wo=$(best ours "$OUT/corpus"); wk=$(best theirs "$OUT/corpus")
-echo "wall, all $nall names, one process:  uevbox ${wo} ms   libkmod ${wk} ms"
+echo "wall, all $nall names, one process (best of 3):  uevbox ${wo} ms   libkmod ${wk} ms"
+if [ -x /usr/bin/time ]; then
+	# both stat() every dependency file as kmod does: that is kernel time
+	uo=$( { /usr/bin/time -f "%U user %S sys" sh -c "\"$UEVBOX\" modalias-load -d '$ROOT' -k '$KV' -c /proc/cmdline -D -f '$OUT/corpus' > /dev/null 2>&1"; } 2>&1 | tail -n 1)
+	uk=$( { /usr/bin/time -f "%U user %S sys" sh -c "'$T/drv' '$MD' '$OUT/corpus' '$C1' '$C2' '$C3' '$C4' > /dev/null 2>&1"; } 2>&1 | tail -n 1)
+	echo "cpu seconds, same runs:  uevbox $uo   libkmod $uk"
+fi
 io=$(cg "$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -c /proc/cmdline -D -f "$T/sample")
 ik=$(cg "$T/drv" "$MD" "$T/sample" "$C1" "$C2" "$C3" "$C4")
 echo "callgrind, $ns names:  uevbox $io Ir   libkmod $ik Ir   ratio $(awk -v a="$io" -v b="$ik" 'BEGIN { printf "%.3f", a / b }')"
-i1=$(cg "$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -c /proc/cmdline -D -a pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00)
-echo "callgrind, one name (startup included):  uevbox $i1 Ir"
+one=pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00
+echo "$one" > "$T/one"
+i1=$(cg "$UEVBOX" modalias-load -d "$ROOT" -k "$KV" -c /proc/cmdline -D -a "$one")
+k1=$(cg "$T/drv" "$MD" "$T/one" "$C1" "$C2" "$C3" "$C4")
+m1=$(cg modprobe -d "$ROOT" -S "$KV" -C "$C1" -C "$C4" -R "$one")
+echo "callgrind, one name (process startup included):  uevbox $i1 Ir   libkmod $k1 Ir   modprobe -R $m1 Ir"
 s=$(date +%s%N)
 while read -r a; do modprobe -d "$ROOT" -S "$KV" -C "$C1" -C "$C4" -R "$a" > /dev/null 2>&1; done < "$T/perproc"
 e=$(date +%s%N)

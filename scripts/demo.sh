@@ -1,15 +1,13 @@
 #!/bin/sh
-# demo.sh BIN — show uevbox at work on this machine without changing it.
-# uevdump listens for three seconds while we ask the kernel to resend the
-# "change" event of /dev/null (harmless: nothing about the device changes).
-bin=$1
-echo "== uevbox applets: $("$bin" --list | tr '\n' ' ')"
-echo "== uevdump -k -p -t 3 (kernel uevents for three seconds)"
-"$bin" uevdump -k -p -t 3 & pid=$!
-sleep 1
-if [ -w /sys/class/mem/null/uevent ]; then
-	echo change > /sys/class/mem/null/uevent
-else
-	echo "(not root: not triggering an event; showing whatever arrives)"
-fi
-wait "$pid"
+# demo.sh BIN — the main job on this machine, safely: what uevd would do
+# for every device that exists now, with the built-in rules
+# (configs/mdev.conf), as a dry run.  `coldplug -R -n` replays each
+# device's sysfs uevent file through the same engine as the daemon and
+# prints each node, link, command and module it would make; nothing is
+# created, loaded or sent.
+bin=${1:?usage: demo.sh BIN}
+echo "== uevbox $("$bin" --list | tr '\n' ' ')"
+echo "== built-in rules: $("$bin" uevd -N 2>&1)"
+echo "== dry run of coldplug + rules over this machine's /sys (changes nothing):"
+"$bin" coldplug -R -n 2>&1 | sed 's/^/  /'
+echo "== each line: ACTION DEVPATH: node PATH TYPE MAJ:MIN MODE UID:GID | link | run | modules ALIAS: names (rule line)"

@@ -22,5 +22,29 @@ contains() { case "$1" in *"$2"*) return 0;; esac; return 1; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# fake_module KODIR NAME "modinfo key=value ..." "exported symbols" "imported symbols"
+# A relocatable object (KODIR/NAME.ko) with what depmod reads: .modinfo
+# strings ('~' stands for a blank inside a value), __ksymtab_strings for
+# exports, undefined symbols for imports.  Needs gcc.
+fake_module() {
+	fm_dir=$1 fm_n=$2 fm_c=$TMPD/fake_module_$2.c fm_k=0
+	: > "$fm_c"
+	for kv in $3; do
+		fm_k=$((fm_k + 1))
+		kv=$(printf '%s' "$kv" | tr '~' ' ')
+		printf 'static const char mi%d[] __attribute__((section(".modinfo"),used,aligned(1))) = "%s";\n' $fm_k "$kv" >> "$fm_c"
+	done
+	for e in $4; do
+		printf 'int %s(void) { return 1; }\n' "$e" >> "$fm_c"
+		printf 'static const char ks_%s[] __attribute__((section("__ksymtab_strings"),used,aligned(1))) = "%s";\n' "$e" "$e" >> "$fm_c"
+	done
+	for i in $5; do printf 'extern int %s(void);\n' "$i" >> "$fm_c"; done
+	printf 'int init_module(void) { return 0' >> "$fm_c"
+	for i in $5; do printf ' + %s()' "$i" >> "$fm_c"; done
+	printf '; }\n' >> "$fm_c"
+	printf 'struct { char n[56]; } __this_module __attribute__((section(".gnu.linkonce.this_module"),used)) = { "%s" };\n' "$fm_n" >> "$fm_c"
+	gcc -c -fno-pic -o "$fm_dir/$fm_n.ko" "$fm_c"
+}
+
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/uevbox-test.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT

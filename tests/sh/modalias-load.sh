@@ -17,28 +17,7 @@ MD=$ROOT/lib/modules/$KV
 D=$MD/kernel/drivers
 mkdir -p "$D" "$TMPD/src" "$ROOT/etc/modprobe.d" "$ROOT/lib/modprobe.d" "$ROOT/run/modprobe.d"
 
-# mkmod NAME "modinfo key=value ..." "exported symbols" "imported symbols"
-# A relocatable object with what depmod reads: .modinfo strings,
-# __ksymtab_strings for exports, undefined symbols for imports.
-mkmod() {
-	n=$1; c=$TMPD/src/$n.c; k=0
-	: > "$c"
-	for kv in $2; do
-		k=$((k + 1))
-		kv=$(printf '%s' "$kv" | tr '~' ' ')
-		printf 'static const char mi%d[] __attribute__((section(".modinfo"),used,aligned(1))) = "%s";\n' $k "$kv" >> "$c"
-	done
-	for e in $3; do
-		printf 'int %s(void) { return 1; }\n' "$e" >> "$c"
-		printf 'static const char ks_%s[] __attribute__((section("__ksymtab_strings"),used,aligned(1))) = "%s";\n' "$e" "$e" >> "$c"
-	done
-	for i in $4; do printf 'extern int %s(void);\n' "$i" >> "$c"; done
-	printf 'int init_module(void) { return 0' >> "$c"
-	for i in $4; do printf ' + %s()' "$i" >> "$c"; done
-	printf '; }\n' >> "$c"
-	printf 'struct { char n[56]; } __this_module __attribute__((section(".gnu.linkonce.this_module"),used)) = { "%s" };\n' "$n" >> "$c"
-	gcc -c -fno-pic -o "$D/$n.ko" "$c" || fail "mkmod $n" "gcc failed"
-}
+mkmod() { fake_module "$D" "$@" || fail "mkmod $1" "gcc failed"; }
 
 mkmod base "license=GPL alias=base-alias" "base_fn" ""
 mkmod mid "alias=pci:v00001234d*sv*sd*bc*sc*i*" "mid_fn" "base_fn"

@@ -99,6 +99,23 @@ TEST(kmod_resolve_text_tree)
 		pthread_join(th[i], NULL);
 	CHECK_INT(bad[0] + bad[1] + bad[2] + bad[3], 0);
 	CHECK_INT(kmod_resolve(ctx, "nothing", NULL, 0, collect, &b), -ENOENT);
+	kmod_ctx_close(ctx);
+	/* with loaded-state checks: c is live (fake sysfs), so reported as
+	 * present and skipped; the rest still in order */
+	snprintf(conf, sizeof(conf), "%s/sys", dir);
+	mkdir(conf, 0755);
+	snprintf(conf, sizeof(conf), "%s/sys/module", dir);
+	mkdir(conf, 0755);
+	snprintf(conf, sizeof(conf), "%s/sys/module/c", dir);
+	mkdir(conf, 0755);
+	put(conf, "initstate", "live\n");
+	snprintf(conf, sizeof(conf), "%s/sys", dir);
+	o.sysfs = conf;
+	CHECK_INT(kmod_ctx_open(&ctx, &o, why, sizeof(why)), 0);
+	b.n = 0;
+	b.s[0] = '\0';
+	CHECK_INT(kmod_resolve(ctx, "pci:v1d2", NULL, KMOD_F_CHECK_LOADED, collect, &b), 1);
+	CHECK_STR(b.s, "4 c [] 1|0 s [] 0|0 b [] 1|0 a [p=1 ] 1|");
 	CHECK_INT(kmod_resolve(ctx, "bad]name", NULL, 0, collect, &b), -EINVAL);
 	kmod_ctx_close(ctx);
 	snprintf(conf, sizeof(conf), "rm -rf '%s'", dir);

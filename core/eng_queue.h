@@ -1,0 +1,61 @@
+/* eng_queue.h — running plans without ever blocking the event reader.
+ *
+ * Jobs (a plan plus the original datagram) are kept per DEVPATH in
+ * arrival order: a device's events are carried out strictly one after the
+ * other, different devices' interleave.  Non-command steps run inline as
+ * soon as a job reaches the head of its device; a command takes one of at
+ * most `max` child slots and the device waits for it while everything
+ * else goes on.  The caller reaps children (SIGCHLD via signalfd) and
+ * hands each (pid, status) to eng_queue_reap().  Never prints, never exits.
+ */
+#ifndef UEVBOX_ENG_QUEUE_H
+#define UEVBOX_ENG_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "eng.h"
+
+struct eng_job;
+
+struct eng_queue_ops {
+	/* a step finished: r as eng_step_run, or for commands 0 / 256+status
+	 * / -errno.  May be NULL. */
+	void (*step)(void *arg, const struct eng_plan *p, const struct eng_step *s, int r);
+	/* every step of the job is done (datagram as pushed, may be NULL) */
+	void (*done)(void *arg, const struct eng_plan *p, const char *dgram, size_t len);
+	void *arg;
+};
+
+#define ENG_QUEUE_BUCKETS 4096
+
+struct eng_queue {
+	const struct engine *eng;
+	struct eng_queue_ops ops;
+	unsigned max;			/* child slots */
+	unsigned running;
+	struct eng_job **slots;		/* max entries, NULL = free */
+	struct eng_job *wait_head, *wait_tail;	/* need a slot, FIFO */
+	struct eng_job *all_head, *all_tail;	/* arrival order */
+	struct eng_job *bucket[ENG_QUEUE_BUCKETS];	/* per-devpath heads */
+	size_t njobs;
+	uint64_t last_seq;		/* highest SEQNUM pushed */
+	uint64_t spawned, spawn_failed;
+};
+
+int eng_queue_init(struct eng_queue *q, const struct engine *eng, unsigned max,
+		   const struct eng_queue_ops *ops);
+void eng_queue_free(struct eng_queue *q);
+
+/* Take ownership of plan (and copy dgram, may be NULL) and start it if
+ * its device is idle.  0 or -ENOMEM (plan is freed either way on error). */
+int eng_queue_push(struct eng_queue *q, struct eng_plan *plan, const char *dgram, size_t len);
+
+/* A child exited.  Returns 1 if it was one of ours, 0 if not. */
+int eng_queue_reap(struct eng_queue *q, pid_t pid, int status);
+
+/* Every event with SEQNUM <= this is completely handled (0 = none yet). */
+uint64_t eng_queue_settled(const struct eng_queue *q);
+
+#endif
