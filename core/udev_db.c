@@ -9,7 +9,9 @@
 
 #include "udev_db.h"
 
-#define DB_FILE_MAX 16384	/* UPROPS_MAX of E: lines plus links and tags */
+static int read_old(struct udev_db *db, const char *id, char *buf, size_t size);
+
+#define DB_FILE_MAX UDEV_DB_FILE_MAX	/* UPROPS_MAX of E: lines plus links and tags */
 
 static int name_ok(const char *s)
 {
@@ -207,6 +209,13 @@ static int write_atomic(int dirfd, const char *dir, const char *name, const char
 }
 
 /* Read data/<id> into buf (NUL-terminated).  0 with buf "" if absent. */
+int udev_db_read(struct udev_db *db, const char *id, char *buf, size_t size)
+{
+	if (!name_ok(id))
+		return -EINVAL;
+	return read_old(db, id, buf, size);
+}
+
 static int read_old(struct udev_db *db, const char *id, char *buf, size_t size)
 {
 	char path[300];

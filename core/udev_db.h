@@ -72,6 +72,12 @@ int udev_db_format(char *buf, size_t size, const struct udev_db_entry *e);
  * Returns 0 or -errno. */
 int udev_db_write(struct udev_db *db, const struct udev_db_entry *e);
 
+/* Read data/<id> into buf (NUL-terminated, cut at size - 1): "" when
+ * there is none.  0 or -errno.  UDEV_DB_FILE_MAX holds any file
+ * udev_db_write makes. */
+#define UDEV_DB_FILE_MAX 16384
+int udev_db_read(struct udev_db *db, const char *id, char *buf, size_t size);
+
 /* On remove: unlink the tags/<tag>/<id> named by data/<id>'s G: lines,
  * then data/<id>.  A missing file is not an error. */
 int udev_db_remove(struct udev_db *db, const char *id);

@@ -9,11 +9,19 @@
  *   client enum SUBSYSTEM [TAG]
  *       udev_enumerate by subsystem (and tag); per device
  *       "SYSNAME init=N usec=N links=…" and "  KEY=VAL" of ID_* properties.
+ *   client kernel GROUP SECONDS
+ *       no libudev: what libudev-zero does, a raw NETLINK_KOBJECT_UEVENT
+ *       socket bound to GROUP reading kernel-format "ACTION@DEVPATH\0KEY=VAL\0"
+ *       datagrams; prints "ready", then per datagram "ACTION@DEVPATH" and
+ *       "  KEY=VAL" lines, until SECONDS pass without one.
  */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 #include <libudev.h>
 
 static void print_list(const char *label, struct udev_list_entry *l)
@@ -104,6 +112,37 @@ static int enumerate(struct udev *u, const char *subsystem, const char *tag)
 	return 0;
 }
 
+static int kernel_group(int group, int secs)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	static char buf[16384];
+	struct pollfd pfd;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0 || group < 1 || group > 32)
+		return 1;
+	sa.nl_groups = 1u << (group - 1);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, secs * 1000) > 0) {
+		ssize_t n = recv(fd, buf, sizeof buf - 1, 0), i;
+
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		printf("%s\n", buf);
+		for (i = (ssize_t)strlen(buf) + 1; i < n; i += (ssize_t)strlen(buf + i) + 1)
+			printf("  %s\n", buf + i);
+		fflush(stdout);
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct udev *u = udev_new();
@@ -115,8 +154,11 @@ int main(int argc, char **argv)
 		r = monitor(u, argc - 2, argv + 2);
 	else if (argc >= 3 && !strcmp(argv[1], "enum"))
 		r = enumerate(u, argv[2], argc > 3 ? argv[3] : NULL);
+	else if (argc == 4 && !strcmp(argv[1], "kernel"))
+		r = kernel_group(atoi(argv[2]), atoi(argv[3]));
 	else
-		fprintf(stderr, "usage: client monitor SECONDS [-s SUBSYS[/DEVTYPE]] [-t TAG] | enum SUBSYSTEM [TAG]\n");
+		fprintf(stderr, "usage: client monitor SECONDS [-s SUBSYS[/DEVTYPE]] [-t TAG] | "
+			"enum SUBSYSTEM [TAG] | kernel GROUP SECONDS\n");
 	udev_unref(u);
 	return r;
 }
