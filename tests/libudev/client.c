@@ -5,7 +5,10 @@
  *       udev_monitor on "udev" with those filters; prints "ready", then one
  *       line per received device until SECONDS pass without one:
  *       "ACTION DEVPATH SUBSYSTEM DEVTYPE init=N tags=… links=…" followed by
- *       "  KEY=VAL" for every property.
+ *       "  KEY=VAL" for every property.  With UEVBOX_LINKROOT=DIR in the
+ *       environment the line ends " seen=L/N db=D": L of the N devlinks
+ *       exist below DIR (the publisher's /dev) at the moment the message
+ *       is received, D is 1 when /run/udev/data/[bc]MAJ:MIN exists then.
  *   client enum SUBSYSTEM [TAG]
  *       udev_enumerate by subsystem (and tag); per device
  *       "SYSNAME init=N usec=N links=…" and "  KEY=VAL" of ID_* properties.
@@ -21,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/netlink.h>
 #include <libudev.h>
 
@@ -29,6 +34,33 @@ static void print_list(const char *label, struct udev_list_entry *l)
 	printf(" %s=", label);
 	for (; l; l = udev_list_entry_get_next(l))
 		printf("%s,", udev_list_entry_get_name(l));
+}
+
+/* What a client finds at the moment it hears about d (UEVBOX_LINKROOT). */
+static void print_seen(struct udev_device *d, const char *root)
+{
+	struct udev_list_entry *l;
+	struct stat st;
+	char p[4096];
+	dev_t dn = udev_device_get_devnum(d);
+	const char *sub = udev_device_get_subsystem(d);
+	int n = 0, ok = 0;
+
+	udev_list_entry_foreach(l, udev_device_get_devlinks_list_entry(d)) {
+		const char *name = udev_list_entry_get_name(l);
+
+		n++;
+		if (!strncmp(name, "/dev/", 5))
+			name += 5;
+		snprintf(p, sizeof p, "%s/%s", root, name);
+		ok += lstat(p, &st) == 0;
+	}
+	printf(" seen=%d/%d", ok, n);
+	if (major(dn) || minor(dn)) {
+		snprintf(p, sizeof p, "/run/udev/data/%c%u:%u", sub && !strcmp(sub, "block") ? 'b' : 'c',
+			 major(dn), minor(dn));
+		printf(" db=%d", access(p, F_OK) == 0);
+	}
 }
 
 static int monitor(struct udev *u, int argc, char **argv)
@@ -70,6 +102,8 @@ static int monitor(struct udev *u, int argc, char **argv)
 		       udev_device_get_is_initialized(d));
 		print_list("tags", udev_device_get_tags_list_entry(d));
 		print_list("links", udev_device_get_devlinks_list_entry(d));
+		if (getenv("UEVBOX_LINKROOT"))
+			print_seen(d, getenv("UEVBOX_LINKROOT"));
 		printf("\n");
 		udev_list_entry_foreach(l, udev_device_get_properties_list_entry(d))
 			printf("  %s=%s\n", udev_list_entry_get_name(l), udev_list_entry_get_value(l));
