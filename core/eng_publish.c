@@ -213,7 +213,14 @@ int eng_publish_event(struct eng_publish *p, const struct uevent *ev)
 	} else {
 		struct gather_ctx gc = { p->cfg.sysfs, p->cfg.root };
 
-		STEP("gather", gather_event(&gc, ev, &p->g));
+		/* ENOENT: no node below ROOT (a "!" or "=" rule, or the
+		 * device is already gone): nothing to probe, publish the rest */
+		r = gather_event(&gc, ev, &p->g);
+		if (r == -ENOENT) {
+			uprops_init(&p->g.props);
+			p->g.nlinks = p->g.ntags = 0;
+		} else
+			STEP("gather", r);
 		pub.props = &p->g.props;
 		pub.links = p->g.link_ptr;
 		pub.nlinks = p->g.nlinks;

@@ -2,7 +2,9 @@
  * event (eng_daemon_cfg.handled), publish it to libudev clients the way
  * systemd-udevd does, in this order so a client that hears the message
  * already finds everything it points at:
- *   1. gather properties (gather_event: ID_FS_*, ID_INPUT*, ID_NET_*...)
+ *   1. gather properties (gather_event: ID_FS_*, ID_INPUT*, ID_NET_*...);
+ *      block devices are read through their node below ROOT, so one a
+ *      rule left out ("!") or moved ("=path") gets no ID_FS_* / links
  *   2. make the /dev/disk/by-* links below the daemon's ROOT (and remove
  *      links an earlier event made that the device no longer has)
  *   3. write the database entry RUNDIR/data/<id> (+ tags/) atomically

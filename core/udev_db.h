@@ -30,6 +30,9 @@
 
 struct udev_db {
 	int dirfd;		/* the run directory */
+	char *scratch;		/* 2 * UDEV_DB_FILE_MAX: the new and the old
+				   file of one write, allocated once by
+				   udev_db_open (a daemon writes per event) */
 };
 
 /* The device id, sd-device's device_get_device_id():
@@ -57,7 +60,8 @@ struct udev_db_entry {
 	size_t ncur;
 };
 
-/* Open (creating, mode 0755) the run directory and its data/ and tags/. */
+/* Open (creating, mode 0755) the run directory and its data/ and tags/.
+ * udev_db_close frees what it allocated. */
 int udev_db_open(struct udev_db *db, const char *rundir);
 void udev_db_close(struct udev_db *db);
 
