@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 
+#include "eng.h"
 #include "eng_publish.h"
 #include "gather.gen.h"
 #include "gather.h"
@@ -169,7 +170,8 @@ static int in_list(const char *s, const char *const *v, size_t n)
 	return 0;
 }
 
-int eng_publish_event(struct eng_publish *p, const struct uevent *ev)
+int eng_publish_event(struct eng_publish *p, const struct uevent *ev,
+		      const struct eng_plan *plan)
 {
 	struct udev_pub pub;
 	struct old_entry *o = &p->old;
@@ -221,6 +223,11 @@ int eng_publish_event(struct eng_publish *p, const struct uevent *ev)
 			p->g.nlinks = p->g.ntags = 0;
 		} else
 			STEP("gather", r);
+		/* the rules' properties, over the gatherer's */
+		for (i = 0; plan && i < plan->nsteps; i++)
+			if (plan->steps[i].kind == ES_PROP)
+				STEP("rule property", uprops_set(&p->g.props, plan->steps[i].path,
+								 plan->steps[i].target));
 		pub.props = &p->g.props;
 		pub.links = p->g.link_ptr;
 		pub.nlinks = p->g.nlinks;
@@ -253,7 +260,7 @@ int eng_publish_event(struct eng_publish *p, const struct uevent *ev)
 	return first;
 }
 
-void eng_publish_handled(void *arg, const char *msg, size_t len)
+void eng_publish_handled(void *arg, const struct eng_plan *plan, const char *msg, size_t len)
 {
 	struct eng_publish *p = arg;
 	const char *nul = memchr(msg, '\0', len);
@@ -268,5 +275,5 @@ void eng_publish_handled(void *arg, const char *msg, size_t len)
 		plog(p, "publish: cannot parse a handled event: %s", uev_reason_str(r));
 		return;
 	}
-	eng_publish_event(p, &p->ev);
+	eng_publish_event(p, &p->ev, plan);
 }

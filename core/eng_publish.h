@@ -39,13 +39,16 @@ int eng_publish_open(struct eng_publish **out, const struct eng_publish_cfg *cfg
 /* Remove control, close everything, free p (NULL is fine). */
 void eng_publish_close(struct eng_publish *p);
 
-/* The eng_daemon_cfg.handled hook: arg is the struct eng_publish, msg the
- * event in kernel wire format. */
-void eng_publish_handled(void *arg, const char *msg, size_t len);
+/* The eng_daemon_cfg.handled hook: arg is the struct eng_publish, plan
+ * the event's plan (its ES_PROP steps, the rules' "+KEY=VALUE", are set
+ * over the gatherer's properties), msg the event in kernel wire format. */
+struct eng_plan;
+void eng_publish_handled(void *arg, const struct eng_plan *plan, const char *msg, size_t len);
 
-/* The same for a parsed event; returns 0, or -errno of the first step
- * that failed (later steps still ran where they could). */
+/* The same for a parsed event (plan may be NULL); returns 0, or -errno of
+ * the first step that failed (later steps still ran where they could). */
 struct uevent;
-int eng_publish_event(struct eng_publish *p, const struct uevent *ev);
+int eng_publish_event(struct eng_publish *p, const struct uevent *ev,
+		      const struct eng_plan *plan);
 
 #endif
