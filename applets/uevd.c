@@ -88,7 +88,7 @@ static int uevd_main(int argc, char **argv)
 	memset(&pc, 0, sizeof pc);
 	pc.rundir = "/run/udev";
 	pc.log = log_line;
-	while ((opt = getopt(argc, argv, "f:r:s:d:CnNO:Uu:b:D:F:v")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:r:s:d:CnNO:Uu:b:D:F:v")) != -1) {
 		switch (opt) {
 		case 'f': c.conf = optarg; break;
 		case 'r': c.root = optarg; break;
@@ -115,7 +115,7 @@ static int uevd_main(int argc, char **argv)
 			break;
 		case 'F': c.fwdir = optarg; break;
 		case 'v': c.verbose = 1; break;
-		default: return usage_error("unknown option");
+		default: return bad_option(opt);
 		}
 	}
 	if (optind != argc)
