@@ -18,6 +18,9 @@
 #            systemd-udevd + udevadm + the rules Debian's initramfs copies,
 #            with the shared libraries ldd names;        cached
 #   modules  /lib/modules/KVER in the chosen layout;       cached
+#   input    libinput (dispatcher + list-devices helper), its data and its
+#            shared libraries with the dynamic loader, from setup.sh's
+#            libinput/ (Debian's packages, unpacked) and the host;  cached
 # None is compressed: the kernel then only copies them at boot, where
 # inflating would cost emulated CPU time on every boot (the guest has the
 # memory for ~400 MiB twice over).
@@ -53,7 +56,12 @@ fi
 KVER=$("$HERE/setup.sh")
 K=$CACHE/kernel/lib/modules/$KVER
 U=$CACHE/udev
-mkdir -p "$CACHE/initramfs" "$(dirname "$out")"
+LI=$CACHE/libinput
+# The cached archives.  $UEVBOX_VM_ARCHIVES puts them elsewhere: each build
+# drops the archives of other keys, so a second checkout with a changed
+# script would otherwise throw away the first one's cache.
+A=${UEVBOX_VM_ARCHIVES:-$CACHE/initramfs}
+mkdir -p "$A" "$(dirname "$out")"
 
 newc() {	# newc DIR: the tree as a newc cpio archive on stdout, owned by root
 	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
@@ -78,7 +86,7 @@ trap 'rm -rf "$scratch"' EXIT
 # --- tools archive ------------------------------------------------------------
 bb=$(command -v busybox)
 key=$(cat "$0" "$bb" "$(command -v kmod)" "$U/bin/udevadm" | sha256sum | cut -c1-12)
-tools=$CACHE/initramfs/tools-$key.cpio
+tools=$A/tools-$key.cpio
 if [ ! -s "$tools" ]; then
 	echo "mkinitramfs: building $tools" >&2
 	r=$scratch/tools
@@ -119,12 +127,12 @@ if [ ! -s "$tools" ]; then
 	pad4 "$tools.tmp"
 	mv "$tools.tmp" "$tools"
 	rm -rf "$r"
-	find "$CACHE/initramfs" -name 'tools-*' ! -name "$(basename "$tools")" -delete	# stale keys
+	find "$A" -name 'tools-*' ! -name "$(basename "$tools")" -delete	# stale keys
 fi
 
 # --- module archive -------------------------------------------------------------
 mkey=$(cat "$0" "$K/modules.dep" | sha256sum | cut -c1-12)
-mods=$CACHE/initramfs/modules-$KVER-$layout-$mkey.cpio
+mods=$A/modules-$KVER-$layout-$mkey.cpio
 if [ ! -s "$mods" ]; then
 	echo "mkinitramfs: building $mods" >&2
 	r=$scratch/mods
@@ -177,7 +185,47 @@ if [ ! -s "$mods" ]; then
 	mv "$mods.tmp" "$mods"
 	rm -rf "$r"
 	# drop archives made for another kernel or by an older version of this script
-	find "$CACHE/initramfs" -name "modules-*-$layout-*" ! -name "$(basename "$mods")" -delete
+	find "$A" -name "modules-*-$layout-*" ! -name "$(basename "$mods")" -delete
+fi
+
+# --- input archive ---------------------------------------------------------------
+# libinput is an ordinary dynamic glibc program: the libraries ldd names go
+# in at the paths the loader searches.  Those the downloaded packages carry
+# are taken from there (not from the host, which may have other versions
+# or none) and put in /usr/lib/x86_64-linux-gnu, the rest (libc, libm, libffi,
+# libpcre2, the loader itself) at the host path ldd printed.
+lib_input() {	# lib_input ROOT SRC DEST
+	local root=$1 src=$2 dest=$3 lp=$LI/usr/lib/x86_64-linux-gnu lib to
+	install -D -m 755 "$src" "$root$dest"
+	LD_LIBRARY_PATH=$lp ldd "$src" > "$scratch/ldd" 2>&1 ||
+		{ echo "mkinitramfs: ldd $src failed" >&2; exit 1; }
+	if grep -q 'not found' "$scratch/ldd"; then
+		echo "mkinitramfs: $src: $(grep 'not found' "$scratch/ldd" | tr -s '\t\n' '  ')" >&2; exit 1
+	fi
+	for lib in $(awk '/=> \// { print $3 } /^\t\// { print $1 }' "$scratch/ldd"); do
+		to=$lib
+		case $lib in "$lp"/*) to=/usr/lib/x86_64-linux-gnu/${lib##*/} ;; esac
+		[ -e "$root$to" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$to"
+	done
+}
+ikey=$(cat "$0" "$LI/usr/bin/libinput" "$LI/usr/libexec/libinput/libinput-list-devices" \
+	"$LI"/usr/lib/x86_64-linux-gnu/*.so.* | sha256sum | cut -c1-12)
+input=$A/input-$ikey.cpio
+if [ ! -s "$input" ]; then
+	echo "mkinitramfs: building $input" >&2
+	r=$scratch/input
+	mkdir -p "$r/usr/share"
+	lib_input "$r" "$LI/usr/bin/libinput" /usr/bin/libinput
+	# the dispatcher runs /usr/libexec/libinput/libinput-COMMAND
+	lib_input "$r" "$LI/usr/libexec/libinput/libinput-list-devices" \
+		/usr/libexec/libinput/libinput-list-devices
+	# device quirks (libinput-bin) and the tablet database (libwacom-common)
+	cp -a "$LI/usr/share/libinput" "$LI/usr/share/libwacom" "$r/usr/share/"
+	newc "$r" > "$input.tmp"
+	pad4 "$input.tmp"
+	mv "$input.tmp" "$input"
+	rm -rf "$r"
+	find "$A" -name 'input-*' ! -name "$(basename "$input")" -delete
 fi
 
 # --- overlay ------------------------------------------------------------------
@@ -190,6 +238,6 @@ echo "$layout" > "$r/vmtest/layout"
 [ -n "$uevbox" ] && install -D -m 755 "$uevbox" "$r/bin/uevbox"
 newc "$r" > "$scratch/overlay.cpio"
 
-{ cat "$CACHE/initramfs/$(basename "$tools")" "$mods"; cat "$scratch/overlay.cpio"; } > "$out.tmp"
+{ cat "$tools" "$mods" "$input"; cat "$scratch/overlay.cpio"; } > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "mkinitramfs: $out ($(du -m "$out" | cut -f1) MiB, kernel $KVER, layout $layout${uevbox:+, uevbox $uevbox})" >&2

@@ -11,6 +11,9 @@
 #   kernel/KVER                the version string
 #   udev/                      udev + libsystemd-shared unpacked (dpkg -x): the
 #                              systemd-udevd baseline, run only inside the VM
+#   libinput/                  libinput-tools and the libraries its
+#                              list-devices helper links (dpkg -x): the libudev
+#                              client of the libinput stage, run only in the VM
 #
 # Env: UEVBOX_VM_CACHE; UEVBOX_VM_KPKG to pin a linux-image package name.
 # Must run as root (apt-get).
@@ -102,6 +105,29 @@ if [ ! -x "$CACHE/udev/bin/udevadm" ]; then
 	done
 	rm -rf "$CACHE/udev"
 	mv "$CACHE/udev.new" "$CACHE/udev"
+fi
+
+# 4. libinput for the libinput stage: the `libinput` dispatcher and its
+#    list-devices helper (libinput-tools; its other Depends serve the debug
+#    GUI and the python tools, which the stage does not run) with the
+#    libraries ldd names for them and that a base system may lack: libinput10
+#    (+ libinput-bin's quirks data), libevdev2, libmtdev1, libwacom9 (+ its
+#    tablet database in libwacom-common), libgudev-1.0-0, libglib2.0-0, and
+#    Debian's libudev1 -- the client library under test.  libc, libm, libffi
+#    and libpcre2 come from the host (mkinitramfs.sh, via ldd).
+LIBINPUT_PKGS='libinput-tools libinput10 libinput-bin libevdev2 libmtdev1 libwacom9
+	libwacom-common libgudev-1.0-0 libglib2.0-0 libudev1'
+if [ ! -x "$CACHE/libinput/usr/libexec/libinput/libinput-list-devices" ]; then
+	# shellcheck disable=SC2086   # one word per package
+	download $LIBINPUT_PKGS
+	rm -rf "$CACHE/libinput.new"
+	for p in $LIBINPUT_PKGS; do
+		dpkg -x "$(ls "$CACHE/debs/${p}"_*.deb | tail -n 1)" "$CACHE/libinput.new"
+	done
+	[ -x "$CACHE/libinput.new/usr/libexec/libinput/libinput-list-devices" ] ||
+		{ say "libinput-tools has no libexec/libinput/libinput-list-devices"; exit 1; }
+	rm -rf "$CACHE/libinput"
+	mv "$CACHE/libinput.new" "$CACHE/libinput"
 fi
 
 [ -n "$apt_updated" ] && say "kernel $kver: $(find "$CACHE/kernel/lib/modules/$kver" -name '*.ko*' | wc -l) modules; udev $(ls "$CACHE/debs" | sed -n 's/^udev_\([^_]*\)_.*/\1/p' | tail -n 1)"
