@@ -13,7 +13,7 @@ int udev_pub_props(struct uprops *out, const struct udev_pub *p)
 	const struct uevent *ev = p->ev;
 	char v[UPROPS_MAX], num[24], key[128];
 	const char *e;
-	size_t i, pos = 0;
+	size_t i, pos = 0, vlen;
 	int r = 0;
 
 	if (!ev->action || !ev->devpath || !ev->subsystem || !ev->seqnum)
@@ -27,11 +27,22 @@ int udev_pub_props(struct uprops *out, const struct udev_pub *p)
 			continue;
 		memcpy(key, var->key, var->klen);
 		key[var->klen] = '\0';
+		vlen = strlen(var->val);
+		/* A property list holds no newline (it is also the database's
+		 * line format).  Some kernel values end in one: hdaudio's
+		 * MODALIAS shares its formatter with the sysfs attribute
+		 * (kernel: sound/hda/hdac_device.c:snd_hdac_codec_modalias),
+		 * so it arrives as "hdaudio:v...a01\n"; the newline is dropped.
+		 * A value with a newline inside is left out, not the event. */
+		while (vlen && var->val[vlen - 1] == '\n')
+			vlen--;
+		if (memchr(var->val, '\n', vlen))
+			continue;
 		if (!strcmp(key, "DEVNAME") && var->val[0] != '/') {
-			snprintf(v, sizeof v, "/dev/%s", var->val);
+			snprintf(v, sizeof v, "/dev/%.*s", (int)vlen, var->val);
 			r = uprops_set(out, key, v);
 		} else
-			r = uprops_set(out, key, var->val);
+			r = uprops_setn(out, key, var->val, vlen);
 	}
 	if (!r && p->usec_initialized) {
 		snprintf(num, sizeof num, "%llu", (unsigned long long)p->usec_initialized);

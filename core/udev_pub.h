@@ -7,7 +7,9 @@
  * device_properties_prepare): the kernel's variables with DEVNAME made
  * absolute ("/dev/sda"), USEC_INITIALIZED, the gathered ID_* and rule
  * properties, DEVLINKS ("/dev/a /dev/b"), TAGS and CURRENT_TAGS
- * (":a:b:"). */
+ * (":a:b:").  Unlike systemd-udevd, a kernel value's trailing newline
+ * (hdaudio's MODALIAS) is dropped and a value with an inner newline is
+ * left out: the property list is newline-free. */
 #ifndef UEVBOX_UDEV_PUB_H
 #define UEVBOX_UDEV_PUB_H
 

@@ -51,6 +51,28 @@ TEST(pub_props)
 	CHECK_INT(parsed.seqnum, 2345);
 }
 
+/* hdaudio's MODALIAS arrives with a trailing newline (the kernel formats it
+ * for sysfs); the event still goes out, without the newline, and a value
+ * with a newline inside is left out instead of failing the event. */
+static const char kev_nl[] = "add@/devices/pci0000:00/0000:00:0b.0/hdaudioC0D0\0ACTION=add\0"
+	"DEVPATH=/devices/pci0000:00/0000:00:0b.0/hdaudioC0D0\0SUBSYSTEM=hdaudio\0"
+	"MODALIAS=hdaudio:v1AF40022r00100101a01\n\0ODD=a\nb\0SEQNUM=7";
+
+TEST(pub_props_newline)
+{
+	static struct uevent ev;
+	static struct uprops out;
+	static unsigned char buf[UDEV_MSG_MAX];
+	struct udev_pub p = { &ev, NULL, NULL, 0, NULL, 0, 1 };
+
+	CHECK_INT(uev_parse_kernel(&ev, kev_nl, sizeof kev_nl), UEV_OK);
+	CHECK_INT(udev_pub_props(&out, &p), 0);
+	CHECK_STR(uprops_get(&out, "MODALIAS"), "hdaudio:v1AF40022r00100101a01");
+	CHECK(uprops_get(&out, "ODD") == NULL);
+	CHECK_STR(uprops_get(&out, "SEQNUM"), "7");
+	CHECK(udev_msg_encode(buf, sizeof buf, out.buf, out.len) > 40);
+}
+
 TEST(pub_db)
 {
 	static struct uevent ev;

@@ -58,3 +58,7 @@ else
 	wait "$upid"; echo "ERROR uevd died early, exit $?"
 fi
 sed 's/^/INFO uevd: /' /run/uevd.out | head -n 40
+# what libudev clients are sent must not be lost: no event may fail to be
+# composed, sent or written to the database
+bad=$(grep -cE ': (message|send|database): ' /run/uevd.out)
+[ "$bad" = 0 ] || echo "ERROR uevd failed to publish $bad time(s): $(grep -m1 -E ': (message|send|database): ' /run/uevd.out)"
