@@ -30,6 +30,8 @@ for e in /sys/class/input/event*; do
 	[ -e "$e/device/name" ] && echo "INPUTDEV ${e##*/} $(cat "$e/device/name")"
 done
 echo "INFO /run/udev: $(ls /run/udev 2>&1 | tr '\n' ' ')"
+# devtmpfs makes input nodes 0600; uevd's rules (built-in: 0640) set them
+echo "INFO nodes: $(ls -l /dev/input | awk 'NR > 1 { printf "%s %s %s:%s; ", $NF, $1, $3, $4 }')"
 for e in /sys/class/input/event*; do
 	n=$(cat "$e/dev" 2>/dev/null)
 	[ -n "$n" ] || continue
