@@ -205,8 +205,11 @@ static void step_cb(void *arg, const struct eng_plan *p, const struct eng_step *
 	char line[PATH_MAX + 256];
 
 	if (s->kind == ES_MODALIAS && r == -ENOSYS) {
+		/* no index, or an index but a kernel without module support */
 		if (!d->modules_warned)
-			logf_(d, "module loading unavailable (%s): MODALIAS events load nothing",
+			logf_(d, "%s %s: module loading unavailable (%s): MODALIAS events load nothing",
+			      p->action, p->devpath,
+			      d->mods.ctx ? "the kernel has no module support" :
 			      dev_modules_why(&d->mods));
 		d->modules_warned = 1;
 		return;

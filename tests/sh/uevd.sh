@@ -92,6 +92,31 @@ wait_for 5 test -s "$TMPD/ready.c"
 expect_eq "-C: devices there before the daemon get nodes (built-in rules)" "$(stat -c '%t:%T %a' "$TMPD/cold/null" 2>/dev/null)" "1:3 666"
 kill "$CPID"; wait "$CPID" 2>/dev/null
 
+# ---- MODALIAS on module worker threads: -C over a fake sysfs whose device
+# asks for a module of a depmod-made index.  The load itself fails here
+# (no module support, or a fake module), but it must run on a worker, be
+# reported for that device, and SIGTERM must still exit cleanly.
+PATH=$PATH:/sbin:/usr/sbin
+if command -v depmod >/dev/null && command -v gcc >/dev/null; then
+	KD=$TMPD/wmods/lib/modules/9.9/kernel S=$TMPD/wsys
+	mkdir -p "$KD" "$S/bus/platform" "$S/devices/platform/uvbmod" "$TMPD/wroot"
+	fake_module "$KD" uvb_mod "license=GPL alias=platform:uvbmod*" "" "" &&
+	depmod -b "$TMPD/wmods" 9.9 2>/dev/null
+	printf 'MODALIAS=platform:uvbmod\n' > "$S/devices/platform/uvbmod/uevent"
+	ln -s ../../../bus/platform "$S/devices/platform/uvbmod/subsystem"
+	"$UEVBOX" uevd -v -C -s "$S" -d "$TMPD/wmods/lib/modules/9.9" -r "$TMPD/wroot" \
+		-D 3 3> "$TMPD/ready.w" 2> "$TMPD/uevdw.err" &
+	WPID=$!
+	check "modules: daemon ready" wait_for 5 test -s "$TMPD/ready.w"
+	check "modules: 4 worker threads started" grep -q "4 module worker(s)" "$TMPD/uevdw.err"
+	check "modules: load for the device reported" wait_for 5 grep -q "add /devices/platform/uvbmod: mod" "$TMPD/uevdw.err"
+	kill -TERM "$WPID"; wait "$WPID"; rc=$?
+	expect_eq "modules: SIGTERM exits 0" "$rc" 0
+	check "modules: the load ran on a worker" grep -q ", 1 module load(s) on workers" "$TMPD/uevdw.err"
+else
+	skip "uevd module workers" "depmod or gcc missing"
+fi
+
 # ---- -N: config check
 printf 'null 0:0 0666\nbad 0:0\n' > "$TMPD/bad.conf"
 out=$("$UEVBOX" uevd -N -f "$TMPD/bad.conf" 2>&1); rc=$?
