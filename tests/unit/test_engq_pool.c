@@ -16,7 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "eng_queue.h"
+#include "kmod.h"
 #include "unit.h"
 
 struct fake {
@@ -318,4 +321,69 @@ TEST(engq_no_pool_runs_inline)
 	CHECK_STR(rc.done, "/devices/i#1");
 	CHECK_INT(eng_queue_pool_done(&q), 0);
 	eng_queue_free(&q);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* The real loader (kmod.h, not the fake) on a worker: a text index whose
+ * module has an install command (modprobe.d), run with MODPROBE_MODULE
+ * and waited for by pid in the worker while the loop reaps only its own
+ * children (eng_queue_reap_children; a waitpid(-1) there could steal it,
+ * a race too narrow to provoke here). */
+TEST(engq_pool_real_kmod_install_command)
+{
+	char dir[] = "/tmp/uevbox-engqk.XXXXXX", md[128], cd[128], line[400], got[128] = "";
+	struct kmod_opts o = { 0 };
+	struct engine e;
+	struct dev_modules m;
+	struct eng_queue q;
+	struct rec rc;
+	FILE *in;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(md, sizeof md, "%s/mods", dir);
+	snprintf(cd, sizeof cd, "%s/etc", dir);
+	mkdir(md, 0755);
+	mkdir(cd, 0755);
+	snprintf(cd, sizeof cd, "%s/etc/modprobe.d", dir);
+	mkdir(cd, 0755);
+	put(md, "modules.dep", "k/uvbi.ko:\n");
+	put(md, "modules.alias", "alias platform:uvbi* uvbi\n");
+	snprintf(line, sizeof line,
+		 "install uvbi sleep 0.2; echo $MODPROBE_MODULE > %s/ran\n", dir);
+	put(cd, "i.conf", line);
+	o.moddir = md;
+	o.confroot = dir;
+	o.cmdline = "";
+	setup(&e, &m, &q, &rc, 2);
+	m.test_load = NULL;
+	CHECK_INT(kmod_ctx_open(&m.ctx, &o, line, sizeof line), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/k", 5, NULL, "platform:uvbi", NULL), NULL, 0), 0);
+	CHECK_INT(q.mod_running, 1);
+	drain(&q, 5000);
+	CHECK_INT(q.njobs, 0);
+	CHECK_STR(rc.steps, "platform:uvbi=1");	/* one module handled, no -ECHILD */
+	snprintf(line, sizeof line, "%s/ran", dir);
+	in = fopen(line, "r");
+	if (in) {
+		if (!fgets(got, sizeof got, in))
+			got[0] = '\0';
+		fclose(in);
+	}
+	CHECK_STR(got, "uvbi\n");
+	teardown(&e, &q);
+	dev_modules_close(&m);
+	snprintf(line, sizeof line, "rm -rf '%s'", dir);
+	CHECK_INT(system(line), 0);
 }
