@@ -8,7 +8,9 @@
  * loads run on module_workers threads (when a module index is open).
  * SIGHUP swaps the rules under loads in flight (they hold only their
  * alias and the read-only module context); SIGTERM stops reading, lets
- * commands run up to 5 s and waits for module loads in flight.
+ * queued work (commands, module loads) go on for up to 5 s, then waits
+ * for the module loads still in flight (a load cannot be interrupted) and
+ * starts nothing more.
  *
  * Loss: ENOBUFS from the socket means the kernel dropped events.  It is
  * logged (with how many SEQNUMs went missing across it) and a resync is
