@@ -8,6 +8,8 @@
 #   make fuzz       the uevent classifier and the rule parser under libFuzzer
 #                   + ASan/UBSan (FUZZ_RUNS executions each)
 #   make bench      benchmarks against peers (scripts/bench-*.sh; BENCH=name...)
+#   make check-vm   end to end under QEMU (tests/vm): uevbox vs kmod, device nodes
+#   make bench-vm   the VM part of the benchmarks alone (scripts/bench-vm.sh)
 #
 # CONFIG=configs/X picks the applet set; B=DIR builds in another directory
 # (the binary is then DIR/uevbox).
@@ -131,9 +133,17 @@ fuzz:
 bench: $(BIN)
 	sh scripts/bench.sh $(abspath $(BIN)) $(BENCH)
 
+# End to end under QEMU: Debian's kernel, its modules, ~30 emulated devices
+# (tests/vm/run.sh; needs root for apt-get on the first run, then cached).
+check-vm: $(BIN)
+	bash tests/vm/run.sh -b $(abspath $(BIN))
+
+bench-vm: $(BIN)
+	bash scripts/bench-vm.sh $(abspath $(BIN))
+
 clean:
 	rm -rf $(B) $(BIN)
 
 FORCE:
-.PHONY: all unit itest check demo size install fuzz bench clean FORCE
+.PHONY: all unit itest check demo size install fuzz bench check-vm bench-vm clean FORCE
 -include $(CORE_OBJ:.o=.d) $(APPLET_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -162,7 +162,7 @@ static int blkprobe_main(int argc, char **argv)
 	int opt, fd, r, have_sector = 0, want_links = 0, sysfs_only = 0;
 	size_t i, n, pos = 0;
 
-	while ((opt = getopt(argc, argv, "lLSo:s:d:")) != -1) {
+	while ((opt = getopt(argc, argv, ":lLSo:s:d:")) != -1) {
 		switch (opt) {
 		case 'S':
 			sysfs_only = 1;
@@ -192,7 +192,7 @@ static int blkprobe_main(int argc, char **argv)
 			devdir = optarg;
 			break;
 		default:
-			return usage_error("unknown option");
+			return bad_option(opt);
 		}
 	}
 	if (optind != argc - 1)

@@ -2,7 +2,7 @@
 #include "applet.h"
 
 APPLET(coldplug, "coldplug",
-"[-s SYSFS] [-w] [-t SECONDS] [-R] [-r ROOT -f CONF] [-d MODDIR] [-n] [-v]",
+"[-s SYSFS] [-w] [-t SECONDS] [-R] [-r ROOT -f CONF] [-d MODDIR] [-i MS] [-n] [-v]",
 "Go over every device that already exists, parents before children.\n"
 "\n"
 "Trigger mode (default): write \"add UUID\" to every device's uevent file, bus\n"
@@ -17,6 +17,9 @@ APPLET(coldplug, "coldplug",
 "  -f CONF    mdev.conf rules for -R (default: the built-in rules)\n"
 "  -d MODDIR  module tree for MODALIAS loading with -R\n"
 "             (default /lib/modules/$(uname -r))\n"
+"  -i MS      after the walk, handle the devices it made appear (its module\n"
+"             loads bind drivers that add devices) until none has come for MS\n"
+"             milliseconds (default 1000; 0: do not wait)\n"
 "  -n         with -R: print each node, link, command and module, change nothing\n"
 "  -v         with -R: print each step as it is done\n"
 "Both:\n"
@@ -46,14 +49,15 @@ static void out_line(void *arg, const char *line)
 }
 
 static int replay(const char *sysfs, const char *root, const char *conf, const char *moddir,
-		  int dry, int verbose)
+		  int idle_ms, int dry, int verbose)
 {
 	struct eng_daemon_cfg c;
 	struct rule_set rs;
 	struct dev_modules mods;
 	struct engine e;
 	struct eng_apply a;
-	int r;
+	struct nl_sock s;
+	int r, follow = 0;
 
 	memset(&c, 0, sizeof c);
 	c.conf = conf;
@@ -79,12 +83,28 @@ static int replay(const char *sysfs, const char *root, const char *conf, const c
 	a.verbose = verbose;
 	a.out = out_line;
 	a.log = log_line;
+	/* the socket first, so no device the walk makes appear is missed */
+	if (!dry && idle_ms > 0) {
+		if ((r = cold_watch_open(&s)) < 0)
+			msg_errno(r, "uevent socket: not following new devices");
+		else if ((r = eng_apply_follow_begin(&a)) < 0)
+			nl_close(&s);
+		follow = r >= 0;
+	}
 	r = eng_apply_sysfs(&a, sysfs);
+	if (r >= 0 && follow && (r = eng_apply_follow(&a, &s, idle_ms)) < 0)
+		msg_errno(r, "following new devices");
+	if (follow) {
+		eng_apply_follow_end(&a);
+		nl_close(&s);
+	}
 	fflush(stdout);
 	if (r < 0)
 		msg_errno(r, "%s", sysfs);
 	msg("%u device(s), %u step(s)%s, %u failed, %u unsafe name(s) refused",
 	    a.events, a.steps, dry ? " (dry run: nothing changed)" : "", a.failed, a.unsafe);
+	if (follow)
+		msg("%u event(s) followed after the walk", a.followed);
 	if (!dry)
 		dev_root_close(&e.root);
 	rule_free(&rs);
@@ -94,14 +114,14 @@ static int replay(const char *sysfs, const char *root, const char *conf, const c
 static int coldplug_main(int argc, char **argv)
 {
 	const char *sysfs = "/sys", *root = "/dev", *conf = NULL, *moddir = NULL;
-	int opt, wait = 0, rep = 0, dry = 0, verbose = 0, timeout = 30, r;
+	int opt, wait = 0, rep = 0, dry = 0, verbose = 0, timeout = 30, idle_ms = 1000, r;
 	unsigned long long v;
 	unsigned failed = 0;
 	char uuid[37], last[PATH_MAX];
 	struct nl_sock s;
 	uint64_t seq = 0, seen = 0;
 
-	while ((opt = getopt(argc, argv, ":s:wt:Rr:f:d:nv")) != -1) {
+	while ((opt = getopt(argc, argv, ":s:wt:Rr:f:d:i:nv")) != -1) {
 		switch (opt) {
 		case 's': sysfs = optarg; break;
 		case 'w': wait = 1; break;
@@ -114,6 +134,11 @@ static int coldplug_main(int argc, char **argv)
 		case 'r': root = optarg; break;
 		case 'f': conf = optarg; break;
 		case 'd': moddir = optarg; break;
+		case 'i':
+			if (parse_uint(optarg, 600000, &v))
+				return usage_error("-i %s: want 0..600000 milliseconds", optarg);
+			idle_ms = (int)v;
+			break;
 		case 'n': dry = 1; break;
 		case 'v': verbose = 1; break;
 		default: return bad_option(opt);
@@ -126,7 +151,7 @@ static int coldplug_main(int argc, char **argv)
 	if (!rep && (dry || conf || moddir))
 		return usage_error("-n, -f and -d go with -R");
 	if (rep)
-		return replay(sysfs, root, conf, moddir, dry, verbose);
+		return replay(sysfs, root, conf, moddir, idle_ms, dry, verbose);
 
 	if ((r = cold_uuid(uuid)) < 0)
 		return msg_errno(r, "uuid");

@@ -74,12 +74,12 @@ static int mdev_main(int argc, char **argv)
 	struct eng_apply a;
 	struct eng_daemon_cfg c;
 
-	while ((opt = getopt(argc, argv, "sdf")) != -1) {
+	while ((opt = getopt(argc, argv, ":sdf")) != -1) {
 		switch (opt) {
 		case 's': scan = 1; break;
 		case 'd': daemon_mode = 1; break;
 		case 'f': foreground = 1; break;
-		default: return usage_error("unknown option");
+		default: return bad_option(opt);
 		}
 	}
 	if (scan && daemon_mode)

@@ -138,7 +138,7 @@ static int modalias_load_main(int argc, char **argv)
 	struct utsname u;
 	struct out out;
 
-	while ((c = getopt(argc, argv, "d:k:nDqbaSs:c:f:")) != -1) {
+	while ((c = getopt(argc, argv, ":d:k:nDqbaSs:c:f:")) != -1) {
 		switch (c) {
 		case 'd': base = optarg; break;
 		case 'k': kver = optarg; break;
@@ -151,7 +151,7 @@ static int modalias_load_main(int argc, char **argv)
 		case 's': sysfs = optarg; break;
 		case 'c': cmdline = optarg; break;
 		case 'f': list = optarg; all = 1; break;
-		default: return usage_error("bad option");
+		default: return bad_option(c);
 		}
 	}
 	if (!scan && optind >= argc && !list)

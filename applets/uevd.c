@@ -2,7 +2,7 @@
 #include "applet.h"
 
 APPLET(uevd, "uevd",
-"[-f CONF] [-r ROOT] [-s SYSFS] [-d MODDIR] [-C] [-n] [-N] [-O GROUPS] [-b BYTES] [-D FD] [-F FWDIR] [-v]",
+"[-f CONF] [-r ROOT] [-s SYSFS] [-d MODDIR] [-C] [-n] [-N] [-O GROUPS] [-U] [-u RUNDIR] [-b BYTES] [-D FD] [-F FWDIR] [-v]",
 "Listen for kernel uevents and keep device nodes, links, commands and modules\n"
 "in step with them, following mdev.conf rules.\n"
 "\n"
@@ -16,6 +16,11 @@ APPLET(uevd, "uevd",
 "  -N         check the config, print every bad line as FILE:LINE: reason, exit\n"
 "  -O GROUPS  after handling, republish each event in kernel format to these\n"
 "             netlink groups (comma list, e.g. 4 for libudev-zero)\n"
+"  -U         publish to libudev clients as systemd-udevd does: gather ID_*\n"
+"             properties, make ROOT/disk/by-* links, keep the udev database\n"
+"             in RUNDIR, send each handled event on netlink group 2; a rule's\n"
+"             +KEY=VALUE tokens add properties\n"
+"  -u RUNDIR  udev database directory for -U (default /run/udev)\n"
 "  -b BYTES   socket receive buffer (default 64 MiB)\n"
 "  -D FD      write a newline to FD when ready, then close it\n"
 "  -F FWDIR   firmware fallback: feed FWDIR/$FIRMWARE to the kernel loader\n"
@@ -33,6 +38,7 @@ APPLET(uevd, "uevd",
 #include <unistd.h>
 
 #include "eng_daemon.h"
+#include "eng_publish.h"
 
 static void log_line(void *arg, const char *line)
 {
@@ -68,7 +74,9 @@ static int uevd_main(int argc, char **argv)
 {
 	struct eng_daemon_cfg c;
 	unsigned long long v;
-	int opt, check = 0, r;
+	struct eng_publish_cfg pc;
+	struct eng_publish *pub = NULL;
+	int opt, check = 0, udev = 0, r;
 
 	memset(&c, 0, sizeof c);
 	c.root = "/dev";
@@ -77,7 +85,10 @@ static int uevd_main(int argc, char **argv)
 	c.ids.etc = getenv("UEVBOX_ETC");
 	c.log = log_line;
 	c.out = out_line;
-	while ((opt = getopt(argc, argv, "f:r:s:d:CnNO:b:D:F:v")) != -1) {
+	memset(&pc, 0, sizeof pc);
+	pc.rundir = "/run/udev";
+	pc.log = log_line;
+	while ((opt = getopt(argc, argv, ":f:r:s:d:CnNO:Uu:b:D:F:v")) != -1) {
 		switch (opt) {
 		case 'f': c.conf = optarg; break;
 		case 'r': c.root = optarg; break;
@@ -90,6 +101,8 @@ static int uevd_main(int argc, char **argv)
 			if (parse_groups(optarg, &c.republish))
 				return usage_error("-O %s: want group numbers 1..32, comma separated", optarg);
 			break;
+		case 'U': udev = 1; break;
+		case 'u': pc.rundir = optarg; break;
 		case 'b':
 			if (parse_uint(optarg, 1u << 30, &v) || v < 4096)
 				return usage_error("-b %s: want 4096..1073741824 bytes", optarg);
@@ -102,7 +115,7 @@ static int uevd_main(int argc, char **argv)
 			break;
 		case 'F': c.fwdir = optarg; break;
 		case 'v': c.verbose = 1; break;
-		default: return usage_error("unknown option");
+		default: return bad_option(opt);
 		}
 	}
 	if (optind != argc)
@@ -116,7 +129,17 @@ static int uevd_main(int argc, char **argv)
 		rule_free(&rs);
 		return r == 0 ? 0 : 1;
 	}
+	if (udev && !c.dry) {
+		pc.root = c.root;
+		pc.sysfs = c.sysfs;
+		r = eng_publish_open(&pub, &pc);
+		if (r < 0)
+			return msg_errno(r, "-U: %s", pc.rundir);
+		c.handled = eng_publish_handled;
+		c.arg = pub;
+	}
 	r = eng_daemon_run(&c);
+	eng_publish_close(pub);
 	if (r < 0)
 		return msg_errno(r, "cannot run");
 	return 0;

@@ -36,6 +36,8 @@ enum eng_kind {
 	ES_CMD,		/* /bin/sh -c cmd */
 	ES_MODALIAS,	/* load modules for target (the alias) */
 	ES_FIRMWARE,	/* feed firmware target to sysfs DEVPATH */
+	ES_PROP,	/* property path=target for publishers (uevd -U, rule
+			   "+KEY=VALUE"); runs nothing */
 };
 
 struct eng_step {

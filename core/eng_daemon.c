@@ -235,7 +235,7 @@ static void done_cb(void *arg, const struct eng_plan *p, const char *dgram, size
 	if (!dgram || !len)
 		return;
 	if (d->cfg->handled)
-		d->cfg->handled(d->cfg->arg, dgram, len);
+		d->cfg->handled(d->cfg->arg, p, dgram, len);
 	if (!d->cfg->republish)
 		return;
 	r = nl_send(&d->nl, dgram, len, 0, d->cfg->republish);

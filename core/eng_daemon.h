@@ -36,6 +36,8 @@
 
 #include "rule.h"
 
+struct eng_plan;
+
 #define ENG_SEQ_FILE ".uevd.seq"
 #define ENG_DEFAULT_RCVBUF (64 << 20)
 #define ENG_DEFAULT_MODULE_WORKERS 4
@@ -59,10 +61,11 @@ struct eng_daemon_cfg {
 	void (*log)(void *arg, const char *line);
 	void (*out)(void *arg, const char *line);
 	/* optional: called once an event is completely handled (nodes,
-	 * links, modules, commands), with the event in kernel wire format
+	 * links, modules, commands), with its plan (ES_PROP steps: the
+	 * rules' properties) and the event in kernel wire format
 	 * ("ACTION@DEVPATH\0KEY=VAL\0..."; replayed events have no SEQNUM).
-	 * The place for publishing to libudev clients (issue 4: uevd -U). */
-	void (*handled)(void *arg, const char *msg, size_t len);
+	 * The place for publishing to libudev clients (eng_publish.h). */
+	void (*handled)(void *arg, const struct eng_plan *plan, const char *msg, size_t len);
 	void *arg;
 };
 

@@ -120,6 +120,8 @@ int eng_step_run(const struct engine *e, const struct eng_plan *p, const struct 
 	}
 	case ES_FIRMWARE:
 		return firmware(e, p, s->target);
+	case ES_PROP:
+		return 0;	/* read by the publisher from the plan */
 	case ES_CMD:
 		break;
 	}
@@ -253,6 +255,9 @@ int eng_step_str(const struct eng_step *s, char *buf, size_t size)
 		break;
 	case ES_FIRMWARE:
 		n = snprintf(buf, size, "firmware %s", s->target);
+		break;
+	case ES_PROP:
+		n = snprintf(buf, size, "property %s=%s", s->path, s->target);
 		break;
 	}
 	if (n >= 0 && s->rule_line && (size_t)n < size)

@@ -285,6 +285,29 @@ static int plan_cmd(struct ctx *c)
 	return 0;
 }
 
+/* "+KEY=VALUE" of the rule: a property step each, %N substituted. */
+static int plan_props(struct ctx *c)
+{
+	const char *kv;
+	char val[4096];
+
+	if (!c->ru || !c->ru->props || c->op == OP_REMOVE)
+		return 0;
+	for (kv = c->ru->props; *kv; kv += strlen(kv) + 1) {
+		const char *eq = strchr(kv, '=');
+		struct eng_step *s;
+
+		if (rule_subst(eq + 1, c->hit, val, sizeof val) < 0 || strchr(val, '\n')) {
+			(*c->bad)++;
+			continue;
+		}
+		if (!(s = add_step(c->p, ES_PROP, c->ru->line)) ||
+		    !(s->path = strndup(kv, (size_t)(eq - kv))) || set_str(&s->target, val))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int eng_plan(const struct engine *e, const struct uevent *ev, struct eng_plan **out,
 	     unsigned *unsafe)
 {
@@ -365,7 +388,7 @@ int eng_plan(const struct engine *e, const struct uevent *ev, struct eng_plan **
 			if (plan_cmd(&c) || (nodes && plan_nodes(&c)))
 				goto fail;
 		} else {
-			if ((nodes && plan_nodes(&c)) || plan_cmd(&c))
+			if ((nodes && plan_nodes(&c)) || plan_props(&c) || plan_cmd(&c))
 				goto fail;
 		}
 		goto next;

@@ -60,6 +60,17 @@ int nl_msg_payload(const struct nlmsghdr *nlh, size_t hdrlen,
 	return 0;
 }
 
+int nl_msg_parse(const struct nlmsghdr *nlh, size_t hdrlen, const void **hdr,
+		 const struct nlattr **tb, unsigned max)
+{
+	const void *attrs;
+	size_t alen;
+
+	if (nl_msg_payload(nlh, hdrlen, hdr, &attrs, &alen) < 0)
+		return -EBADMSG;
+	return nl_attr_parse(attrs, alen, tb, max);
+}
+
 /* ---- attributes -------------------------------------------------------- */
 
 void nl_attr_iter_init(struct nl_attr_iter *it, const void *buf, size_t len)

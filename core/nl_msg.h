@@ -37,6 +37,11 @@ const struct nlmsghdr *nl_msg_next(struct nl_msg_iter *it);
 int nl_msg_payload(const struct nlmsghdr *nlh, size_t hdrlen,
 		   const void **hdr, const void **attrs, size_t *attrlen);
 
+/* nl_msg_payload, then nl_attr_parse of the attributes into tb[0..max]:
+ * the usual first step of reading a message.  0 or -EBADMSG. */
+int nl_msg_parse(const struct nlmsghdr *nlh, size_t hdrlen, const void **hdr,
+		 const struct nlattr **tb, unsigned max);
+
 /* ---- walking attributes ---------------------------------------------- */
 
 struct nl_attr_iter {

@@ -42,34 +42,40 @@ static int dump_one(struct nl_sock *s, struct rt_state *st, uint16_t type, size_
 	return nl_request(s, req, rbuf, rlen, DUMP_TIMEOUT_MS, r, add_cb, st);
 }
 
+/* What each group dumps, in this order; per_family: once for each of
+ * RT_FAM_4, RT_FAM_6 that is asked for (links and addresses come in one
+ * dump of all families).  Links always: addresses and routes need names. */
+static const struct {
+	unsigned group;		/* RT_G_*, 0 = always */
+	uint16_t type;
+	uint8_t hdrlen, per_family;
+} dumps[] = {
+	{ 0, RTM_GETLINK, sizeof(struct ifinfomsg), 0 },
+	{ RT_G_ADDR, RTM_GETADDR, sizeof(struct ifaddrmsg), 0 },
+	{ RT_G_ROUTE, RTM_GETROUTE, sizeof(struct rtmsg), 1 },
+	{ RT_G_RULE, RTM_GETRULE, sizeof(struct fib_rule_hdr), 1 },
+};
+
 static int dump_all(struct nl_sock *s, struct rt_state *st, unsigned groups,
 		    unsigned families, void *rbuf, size_t rlen, struct nl_reply *r)
 {
 	static const uint8_t fams[2] = { AF_INET, AF_INET6 };
-	int ret, i;
+	unsigned d, i;
+	int ret;
 
 	rt_state_clear(st);
-	ret = dump_one(s, st, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, rbuf, rlen, r);
-	if (ret < 0)
-		return ret;
-	if (groups & RT_G_ADDR) {
-		ret = dump_one(s, st, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC, rbuf, rlen, r);
-		if (ret < 0)
-			return ret;
-	}
-	for (i = 0; i < 2; i++) {
-		if (!(families & (1u << i)))
+	for (d = 0; d < sizeof dumps / sizeof *dumps; d++) {
+		if (dumps[d].group && !(groups & dumps[d].group))
 			continue;
-		if (groups & RT_G_ROUTE) {
-			ret = dump_one(s, st, RTM_GETROUTE, sizeof(struct rtmsg), fams[i], rbuf, rlen, r);
+		for (i = 0; i < 2; i++) {
+			if (dumps[d].per_family && !(families & (1u << i)))
+				continue;
+			ret = dump_one(s, st, dumps[d].type, dumps[d].hdrlen,
+				       dumps[d].per_family ? fams[i] : AF_UNSPEC, rbuf, rlen, r);
 			if (ret < 0)
 				return ret;
-		}
-		if (groups & RT_G_RULE) {
-			ret = dump_one(s, st, RTM_GETRULE, sizeof(struct fib_rule_hdr), fams[i],
-				       rbuf, rlen, r);
-			if (ret < 0)
-				return ret;
+			if (!dumps[d].per_family)
+				break;
 		}
 	}
 	return 0;
@@ -88,26 +94,24 @@ int rt_dump(struct nl_sock *s, struct rt_state *st, unsigned groups, unsigned fa
 
 unsigned rt_mcast_groups(unsigned groups, unsigned families, unsigned *out, unsigned max)
 {
-	unsigned want[8], n = 0, i;
+	static const struct { uint8_t group, family, nlgrp; } map[] = {
+		{ RT_G_ADDR, RT_FAM_4, RTNLGRP_IPV4_IFADDR },
+		{ RT_G_ADDR, RT_FAM_6, RTNLGRP_IPV6_IFADDR },
+		{ RT_G_ROUTE, RT_FAM_4, RTNLGRP_IPV4_ROUTE },
+		{ RT_G_ROUTE, RT_FAM_6, RTNLGRP_IPV6_ROUTE },
+		{ RT_G_RULE, RT_FAM_4, RTNLGRP_IPV4_RULE },
+		{ RT_G_RULE, RT_FAM_6, RTNLGRP_IPV6_RULE },
+	};
+	unsigned n = 0, i;
 
 	/* links always: an interface going away takes its addresses and
 	 * routes with it, and renames change what -i/-x match */
-	want[n++] = RTNLGRP_LINK;
-	if ((groups & RT_G_ADDR) && (families & RT_FAM_4))
-		want[n++] = RTNLGRP_IPV4_IFADDR;
-	if ((groups & RT_G_ADDR) && (families & RT_FAM_6))
-		want[n++] = RTNLGRP_IPV6_IFADDR;
-	if ((groups & RT_G_ROUTE) && (families & RT_FAM_4))
-		want[n++] = RTNLGRP_IPV4_ROUTE;
-	if ((groups & RT_G_ROUTE) && (families & RT_FAM_6))
-		want[n++] = RTNLGRP_IPV6_ROUTE;
-	if ((groups & RT_G_RULE) && (families & RT_FAM_4))
-		want[n++] = RTNLGRP_IPV4_RULE;
-	if ((groups & RT_G_RULE) && (families & RT_FAM_6))
-		want[n++] = RTNLGRP_IPV6_RULE;
-	for (i = 0; i < n && i < max; i++)
-		out[i] = want[i];
-	return i;
+	if (n < max)
+		out[n++] = RTNLGRP_LINK;
+	for (i = 0; i < sizeof map / sizeof *map && n < max; i++)
+		if ((groups & map[i].group) && (families & map[i].family))
+			out[n++] = map[i].nlgrp;
+	return n;
 }
 
 int rt_netns_enter(const char *name)

@@ -85,18 +85,35 @@ static const char *name_or_index(int32_t idx, rt_ifname_fn fn, void *arg, char *
 	return tmp;
 }
 
-static const char *scope_name(unsigned s, char *tmp, size_t n)
+/* a number's name from a table like ip's, else the number */
+struct nv {
+	unsigned v;
+	const char *n;
+};
+static const char *nv_name(const struct nv *t, size_t n, unsigned v, char *tmp, size_t size)
 {
-	switch (s) {
-	case RT_SCOPE_UNIVERSE: return "global";
-	case RT_SCOPE_SITE: return "site";
-	case RT_SCOPE_LINK: return "link";
-	case RT_SCOPE_HOST: return "host";
-	case RT_SCOPE_NOWHERE: return "nowhere";
-	}
-	snprintf(tmp, n, "%u", s);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].n;
+	snprintf(tmp, size, "%u", v);
 	return tmp;
 }
+#define NV_NAME(t, v, tmp, size) nv_name((t), sizeof(t) / sizeof *(t), (v), (tmp), (size))
+
+static const struct nv scopes[] = {
+	{ RT_SCOPE_UNIVERSE, "global" }, { RT_SCOPE_SITE, "site" }, { RT_SCOPE_LINK, "link" },
+	{ RT_SCOPE_HOST, "host" }, { RT_SCOPE_NOWHERE, "nowhere" },
+};
+static const struct nv protos[] = {
+	{ RTPROT_UNSPEC, "unspec" }, { RTPROT_REDIRECT, "redirect" }, { RTPROT_KERNEL, "kernel" },
+	{ RTPROT_BOOT, "boot" }, { RTPROT_STATIC, "static" }, { RTPROT_RA, "ra" },
+	{ RTPROT_DHCP, "dhcp" },
+};
+static const struct nv tables[] = {
+	{ RT_TABLE_DEFAULT, "default" }, { RT_TABLE_MAIN, "main" }, { RT_TABLE_LOCAL, "local" },
+};
 
 static const char *oper_name(unsigned s)
 {
@@ -104,21 +121,6 @@ static const char *oper_name(unsigned s)
 					 "TESTING", "DORMANT", "UP" };
 
 	return s < sizeof n / sizeof *n ? n[s] : "UNKNOWN";
-}
-
-static const char *proto_name(unsigned p, char *tmp, size_t n)
-{
-	switch (p) {
-	case RTPROT_UNSPEC: return "unspec";
-	case RTPROT_REDIRECT: return "redirect";
-	case RTPROT_KERNEL: return "kernel";
-	case RTPROT_BOOT: return "boot";
-	case RTPROT_STATIC: return "static";
-	case RTPROT_RA: return "ra";
-	case RTPROT_DHCP: return "dhcp";
-	}
-	snprintf(tmp, n, "%u", p);
-	return tmp;
 }
 
 static const char *type_name(unsigned t, char *tmp, size_t n)
@@ -130,17 +132,6 @@ static const char *type_name(unsigned t, char *tmp, size_t n)
 	if (t < sizeof names / sizeof *names)
 		return names[t];
 	snprintf(tmp, n, "%u", t);
-	return tmp;
-}
-
-static const char *table_name(uint32_t t, char *tmp, size_t n)
-{
-	switch (t) {
-	case RT_TABLE_DEFAULT: return "default";
-	case RT_TABLE_MAIN: return "main";
-	case RT_TABLE_LOCAL: return "local";
-	}
-	snprintf(tmp, n, "%u", (unsigned)t);
 	return tmp;
 }
 
@@ -181,6 +172,12 @@ static void head(struct out *o, int json, const char *event, int del)
 		put(o, "Deleted ");
 }
 
+/* a parse result as fmt_* returns it: 1 for a family we do not print */
+static int parsed(int ret)
+{
+	return ret == -EAFNOSUPPORT ? 1 : ret < 0 ? -EBADMSG : 0;
+}
+
 static int fmt_link(struct out *o, const struct nlmsghdr *nlh, int json)
 {
 	struct rt_link l;
@@ -212,12 +209,10 @@ static int fmt_addr(struct out *o, const struct nlmsghdr *nlh, int json, rt_ifna
 	const char *dev, *fam;
 	struct rt_addr a;
 	size_t i;
-	int ret = rt_parse_addr(nlh, &a);
+	int ret = parsed(rt_parse_addr(nlh, &a));
 
-	if (ret == -EAFNOSUPPORT)
-		return 1;
-	if (ret < 0)
-		return -EBADMSG;
+	if (ret)
+		return ret;
 	dev = name_or_index(a.ifindex, fn, arg, tmp, sizeof tmp);
 	fam = a.family == AF_INET ? "inet" : "inet6";
 	inet_ntop(a.family, a.addr, ip, sizeof ip);
@@ -226,11 +221,11 @@ static int fmt_addr(struct out *o, const struct nlmsghdr *nlh, int json, rt_ifna
 		put(o, ",\"ifindex\":%d,\"ifname\":", (int)a.ifindex);
 		put_jstr(o, dev);
 		put(o, ",\"family\":\"%s\",\"local\":\"%s\",\"prefixlen\":%u", fam, ip, a.prefixlen);
-		kv_str(o, 1, "scope", scope_name(a.scope, tmp, sizeof tmp));
+		kv_str(o, 1, "scope", NV_NAME(scopes, a.scope, tmp, sizeof tmp));
 		put(o, ",\"flags\":[");
 	} else {
 		put(o, "%d: %s    %s %s/%u", (int)a.ifindex, dev, fam, ip, a.prefixlen);
-		kv_str(o, 0, "scope", scope_name(a.scope, tmp, sizeof tmp));
+		kv_str(o, 0, "scope", NV_NAME(scopes, a.scope, tmp, sizeof tmp));
 	}
 	for (i = 0; i <= sizeof fl / sizeof *fl; i++) {
 		/* like ip: "dynamic" for what is not permanent */
@@ -259,12 +254,10 @@ static int fmt_route(struct out *o, const struct nlmsghdr *nlh, int json, rt_ifn
 {
 	char tmp[24], ip[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN + 8];
 	struct rt_route r;
-	int ret = rt_parse_route(nlh, &r);
+	int ret = parsed(rt_parse_route(nlh, &r));
 
-	if (ret == -EAFNOSUPPORT)
-		return 1;
-	if (ret < 0)
-		return -EBADMSG;
+	if (ret)
+		return ret;
 	if (r.has_dst) {
 		inet_ntop(r.family, r.dst, ip, sizeof ip);
 		/* host routes: ip omits /32 and /128 */
@@ -292,11 +285,12 @@ static int fmt_route(struct out *o, const struct nlmsghdr *nlh, int json, rt_ifn
 	if (r.oif > 0)
 		kv_str(o, json, "dev", name_or_index(r.oif, fn, arg, tmp, sizeof tmp));
 	if (json || r.table != RT_TABLE_MAIN)
-		kv_str(o, json, "table", table_name(r.table, tmp, sizeof tmp));
+		kv_str(o, json, "table", NV_NAME(tables, r.table, tmp, sizeof tmp));
 	if (json || r.protocol != RTPROT_BOOT)
-		kv_str(o, json, json ? "protocol" : "proto", proto_name(r.protocol, tmp, sizeof tmp));
+		kv_str(o, json, json ? "protocol" : "proto",
+		       NV_NAME(protos, r.protocol, tmp, sizeof tmp));
 	if (json || r.scope != RT_SCOPE_UNIVERSE)
-		kv_str(o, json, "scope", scope_name(r.scope, tmp, sizeof tmp));
+		kv_str(o, json, "scope", NV_NAME(scopes, r.scope, tmp, sizeof tmp));
 	if (r.has_prefsrc) {
 		inet_ntop(r.family, r.prefsrc, ip, sizeof ip);
 		kv_str(o, json, json ? "prefsrc" : "src", ip);
@@ -313,12 +307,10 @@ static int fmt_rule(struct out *o, const struct nlmsghdr *nlh, int json)
 {
 	const struct nlattr *tb[FRA_MAX + 1];
 	const struct fib_rule_hdr *frh;
-	const void *hdr, *attrs;
+	const void *hdr;
 	uint32_t prio = 0, table;
-	size_t alen;
 
-	if (nl_msg_payload(nlh, sizeof *frh, &hdr, &attrs, &alen) < 0 ||
-	    nl_attr_parse(attrs, alen, tb, FRA_MAX) < 0)
+	if (nl_msg_parse(nlh, sizeof *frh, &hdr, tb, FRA_MAX) < 0)
 		return -EBADMSG;
 	frh = hdr;
 	table = frh->table;
@@ -391,4 +383,30 @@ int32_t rt_event_ifindex(const struct nlmsghdr *nlh)
 		return rt_parse_route(nlh, &r) < 0 ? 0 : r.oif;
 	}
 	return 0;
+}
+
+void rt_fmt_utc(const struct timespec *t, char *buf, size_t size)
+{
+	long long days, z, era, doe, yoe, y, doy, mp, d, m;
+	long secs;
+
+	days = t->tv_sec / 86400;
+	secs = (long)(t->tv_sec % 86400);
+	if (secs < 0) {		/* before 1970: the day starts earlier */
+		secs += 86400;
+		days--;
+	}
+	/* days since 1970-01-01 to a civil date (era = 400 Gregorian years) */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (int)(y + (m <= 2)), (int)m,
+		 (int)d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+		 (int)(t->tv_nsec / 1000));
 }

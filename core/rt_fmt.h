@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <linux/netlink.h>
 
 /* Resolves an interface index to a name for addresses and routes (may
@@ -27,6 +28,11 @@ typedef const char *(*rt_ifname_fn)(int32_t ifindex, void *arg);
  * if malformed, -ENOSPC if it did not fit (buf then holds a prefix). */
 int rt_fmt_event(const struct nlmsghdr *nlh, int json, rt_ifname_fn ifname, void *arg,
 		 char *buf, size_t size);
+
+/* Wall-clock time t as 2026-01-02T03:04:05.123456Z (UTC, proleptic
+ * Gregorian), for stamped monitor lines.  By hand: localtime()'s time-zone
+ * machinery would double netwatch's size. */
+void rt_fmt_utc(const struct timespec *t, char *buf, size_t size);
 
 /* The interface an event is about (ifindex, 0 if none) — for -i/-x. */
 int32_t rt_event_ifindex(const struct nlmsghdr *nlh);

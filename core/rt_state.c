@@ -36,17 +36,33 @@ static int take_ip(const struct nlattr *a, uint8_t family, uint8_t *dst)
 	return 0;
 }
 
+/* A RTM_NEW<x> or RTM_DEL<x> message (new = RTM_NEW<x>): its family
+ * header and attributes; -EBADMSG if malformed, then with inet set
+ * -EAFNOSUPPORT unless the header's leading family byte is AF_INET or
+ * AF_INET6.  kernel: include/uapi/linux/rtnetlink.h — each object's types
+ * come as NEW, DEL, GET, SET in a row. */
+static int rt_msg(const struct nlmsghdr *nlh, unsigned new, size_t hdrlen, const void **hdr,
+		  const struct nlattr **tb, unsigned max, int inet)
+{
+	unsigned char family;
+
+	if (nlh->nlmsg_type != new && nlh->nlmsg_type != new + 1)
+		return -EBADMSG;
+	if (nl_msg_parse(nlh, hdrlen, hdr, tb, max) < 0)
+		return -EBADMSG;
+	family = *(const unsigned char *)*hdr;
+	if (inet && family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
 int rt_parse_link(const struct nlmsghdr *nlh, struct rt_link *l)
 {
 	const struct nlattr *tb[IFLA_MAX + 1];
 	const struct ifinfomsg *ifi;
-	const void *hdr, *attrs;
-	size_t alen;
+	const void *hdr;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
-		return -EBADMSG;
-	if (nl_msg_payload(nlh, sizeof *ifi, &hdr, &attrs, &alen) < 0 ||
-	    nl_attr_parse(attrs, alen, tb, IFLA_MAX) < 0)
+	if (rt_msg(nlh, RTM_NEWLINK, sizeof *ifi, &hdr, tb, IFLA_MAX, 0) < 0)
 		return -EBADMSG;
 	ifi = hdr;
 	memset(l, 0, sizeof *l);
@@ -63,17 +79,12 @@ int rt_parse_addr(const struct nlmsghdr *nlh, struct rt_addr *a)
 {
 	const struct nlattr *tb[IFA_MAX + 1];
 	const struct ifaddrmsg *ifa;
-	const void *hdr, *attrs;
-	size_t alen;
+	const void *hdr;
+	int ret = rt_msg(nlh, RTM_NEWADDR, sizeof *ifa, &hdr, tb, IFA_MAX, 1);
 
-	if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR)
-		return -EBADMSG;
-	if (nl_msg_payload(nlh, sizeof *ifa, &hdr, &attrs, &alen) < 0 ||
-	    nl_attr_parse(attrs, alen, tb, IFA_MAX) < 0)
-		return -EBADMSG;
+	if (ret < 0)
+		return ret;
 	ifa = hdr;
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-		return -EAFNOSUPPORT;
 	memset(a, 0, sizeof *a);
 	a->ifindex = (int32_t)ifa->ifa_index;
 	a->family = ifa->ifa_family;
@@ -114,17 +125,12 @@ int rt_parse_route(const struct nlmsghdr *nlh, struct rt_route *r)
 {
 	const struct nlattr *tb[RTA_MAX + 1];
 	const struct rtmsg *rtm;
-	const void *hdr, *attrs;
-	size_t alen;
+	const void *hdr;
+	int ret = rt_msg(nlh, RTM_NEWROUTE, sizeof *rtm, &hdr, tb, RTA_MAX, 1);
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE)
-		return -EBADMSG;
-	if (nl_msg_payload(nlh, sizeof *rtm, &hdr, &attrs, &alen) < 0 ||
-	    nl_attr_parse(attrs, alen, tb, RTA_MAX) < 0)
-		return -EBADMSG;
+	if (ret < 0)
+		return ret;
 	rtm = hdr;
-	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
-		return -EAFNOSUPPORT;
 	memset(r, 0, sizeof *r);
 	r->family = rtm->rtm_family;
 	r->dst_len = rtm->rtm_dst_len;
@@ -194,6 +200,27 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
 	return h;
 }
 
+/* Room for one more in an array holding n of max?  If not, counted. */
+static int room(struct rt_state *st, unsigned n, unsigned max)
+{
+	if (n < max)
+		return 1;
+	st->overflow++;
+	return 0;
+}
+
+/* A parse into the next free entry of an array holding *n: kept (1), a
+ * family we do not keep (0), or malformed (-EBADMSG). */
+static int keep(unsigned *n, int ret)
+{
+	if (ret == -EAFNOSUPPORT)
+		return 0;
+	if (ret < 0)
+		return ret;
+	(*n)++;
+	return 1;
+}
+
 int rt_state_add(struct rt_state *st, const struct nlmsghdr *nlh)
 {
 	struct rt_route r;
@@ -201,39 +228,19 @@ int rt_state_add(struct rt_state *st, const struct nlmsghdr *nlh)
 
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
-		if (st->n_links == RT_MAX_LINKS) {
-			st->overflow++;
+		if (!room(st, st->n_links, RT_MAX_LINKS))
 			return 0;
-		}
-		ret = rt_parse_link(nlh, &st->links[st->n_links]);
-		if (ret < 0)
-			return ret;
-		st->n_links++;
-		return 1;
+		return keep(&st->n_links, rt_parse_link(nlh, &st->links[st->n_links]));
 	case RTM_NEWADDR:
-		if (st->n_addrs == RT_MAX_ADDRS) {
-			st->overflow++;
+		if (!room(st, st->n_addrs, RT_MAX_ADDRS))
 			return 0;
-		}
-		ret = rt_parse_addr(nlh, &st->addrs[st->n_addrs]);
-		if (ret == -EAFNOSUPPORT)
-			return 0;
-		if (ret < 0)
-			return ret;
-		st->n_addrs++;
-		return 1;
+		return keep(&st->n_addrs, rt_parse_addr(nlh, &st->addrs[st->n_addrs]));
 	case RTM_NEWROUTE:
 		ret = rt_parse_route(nlh, &r);
-		if (ret == -EAFNOSUPPORT)
-			return 0;
 		if (ret < 0)
-			return ret;
-		if (!rt_route_is_default(&r))
+			return ret == -EAFNOSUPPORT ? 0 : ret;
+		if (!rt_route_is_default(&r) || !room(st, st->n_defs, RT_MAX_DEFS))
 			return 0;
-		if (st->n_defs == RT_MAX_DEFS) {
-			st->overflow++;
-			return 0;
-		}
 		st->defs[st->n_defs++] = r;
 		return 1;
 	case RTM_NEWRULE:

@@ -2,7 +2,7 @@
  *
  * The grammar is the one busybox mdev and mdevd read (one rule a line):
  *
- *   [-][ENV=regex;]...<match> <uid>:<gid> <mode> [=path|>path|!] [@|$|*command]
+ *   [-][ENV=regex;]...<match> <uid>:<gid> <mode> [=path|>path|!] [+KEY=VALUE]... [@|$|*command]
  *
  *   match    extended regex on the whole device name (anchored at both ends),
  *            or @major,minor[-minor2], or $VAR=regex (anchored, on VAR's value)
@@ -14,7 +14,16 @@
  *   >path    same, and link the device name to it
  *   !        make no node
  *   @cmd     run after the node is made; $cmd before it is removed; *cmd both
- *   %0..%9   in path and command: the groups of the last regex match
+ *   +KEY=VALUE  (uevbox extension) a property published for the device by
+ *            uevd -U (udev database E: line and the libudev message), set
+ *            after the gatherer's, so it can add to or override ID_*; on
+ *            every action but remove.  KEY is [A-Za-z0-9_]+ and not one
+ *            the kernel or the publisher owns (ACTION, DEVPATH, DEVNAME,
+ *            DEVLINKS, TAGS...); VALUE is one token (no blanks; %N works).
+ *            busybox mdev reports such a line as bad and skips it: with a
+ *            leading '-' on a line of its own, nothing else changes there.
+ *   %0..%9   in path, property values and command: the groups of the last
+ *            regex match
  *
  * '#' as the first non-blank character starts a comment line; a backslash at
  * the end of a line joins the next one (busybox config_read); blank lines are
@@ -56,6 +65,7 @@ struct rule {
 	char *path;		/* for '=' and '>' */
 	char when;		/* 0, '@', '$', '*' */
 	char *cmd;
+	char *props;		/* +KEY=VALUE: "KEY=VALUE\0...\0\0", or NULL */
 };
 
 struct rule_err {

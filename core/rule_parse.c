@@ -57,6 +57,49 @@ static void free_rule(struct rule *r)
 	free(r->var);
 	free(r->path);
 	free(r->cmd);
+	free(r->props);
+}
+
+/* Keys a rule may not set: the kernel's and what the publisher derives. */
+static int prop_key_ok(const char *k, size_t n)
+{
+	static const char *const owned[] = {
+		"ACTION", "DEVPATH", "SUBSYSTEM", "SEQNUM", "DEVNAME", "DEVTYPE", "MAJOR",
+		"MINOR", "DRIVER", "IFINDEX", "INTERFACE", "DEVLINKS", "TAGS", "CURRENT_TAGS",
+		"USEC_INITIALIZED", "MODALIAS", "SYNTH_UUID",
+	};
+	size_t i;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(k[i] == '_' || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= 'a' && k[i] <= 'z') ||
+		      (k[i] >= '0' && k[i] <= '9')))
+			return 0;
+	for (i = 0; i < sizeof owned / sizeof *owned; i++)
+		if (strlen(owned[i]) == n && !memcmp(owned[i], k, n))
+			return 0;
+	return 1;
+}
+
+/* Append the "+KEY=VALUE" token tok (len bytes) to *props. */
+static int add_prop(char **props, const char *tok, size_t len)
+{
+	size_t old = 0, need;
+	char *np;
+
+	if (*props)
+		while ((*props)[old])
+			old += strlen(*props + old) + 1;
+	need = old + len + 1;	/* "KEY=VALUE\0" without the '+', then "\0" */
+	np = realloc(*props, need);
+	if (!np)
+		return -ENOMEM;
+	memcpy(np + old, tok + 1, len - 1);
+	np[old + len - 1] = '\0';
+	np[old + len] = '\0';
+	*props = np;
+	return 0;
 }
 
 static int is_name_char(char c, int first)
@@ -316,9 +359,26 @@ static int parse_line(struct rule_set *rs, const char *file, unsigned lineno, ch
 			s++;
 		val = s;
 	}
+	while (val && *val == '+') {
+		char *s = val, *eq;
+
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		eq = memchr(val, '=', (size_t)(s - val));
+		if (!eq || !prop_key_ok(val + 1, (size_t)(eq - val - 1))) {
+			rc = add_err(rs, file, lineno, "bad property '%.*s': want +KEY=VALUE, KEY "
+				     "[A-Za-z0-9_]+ and not a kernel/udev key", (int)(s - val), val);
+			goto bad;
+		}
+		if (add_prop(&r.props, val, (size_t)(s - val)))
+			goto nomem;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		val = s;
+	}
 	if (val && *val) {
 		if (!strchr("@$*", *val)) {
-			rc = add_err(rs, file, lineno, "bad 4th field '%s': want =path, >path, ! or @|$|*command",
+			rc = add_err(rs, file, lineno, "bad 4th field '%s': want =path, >path, !, +KEY=VALUE or @|$|*command",
 				     val);
 			goto bad;
 		}

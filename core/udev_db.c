@@ -9,7 +9,9 @@
 
 #include "udev_db.h"
 
-#define DB_FILE_MAX 16384	/* UPROPS_MAX of E: lines plus links and tags */
+static int read_old(struct udev_db *db, const char *id, char *buf, size_t size);
+
+#define DB_FILE_MAX UDEV_DB_FILE_MAX	/* UPROPS_MAX of E: lines plus links and tags */
 
 static int name_ok(const char *s)
 {
@@ -74,12 +76,20 @@ int udev_db_open(struct udev_db *db, const char *rundir)
 	int r;
 
 	db->dirfd = -1;
+	db->scratch = NULL;
 	if (mkdir(rundir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	db->dirfd = open(rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (db->dirfd < 0)
 		return -errno;
-	if ((r = mkdir_at(db->dirfd, "data")) < 0 || (r = mkdir_at(db->dirfd, "tags")) < 0) {
+	db->scratch = malloc(2 * DB_FILE_MAX);
+	if (!db->scratch)
+		r = -ENOMEM;
+	else if ((r = mkdir_at(db->dirfd, "data")) < 0)
+		;
+	else
+		r = mkdir_at(db->dirfd, "tags");
+	if (r < 0) {
 		udev_db_close(db);
 		return r;
 	}
@@ -91,6 +101,8 @@ void udev_db_close(struct udev_db *db)
 	if (db->dirfd >= 0)
 		close(db->dirfd);
 	db->dirfd = -1;
+	free(db->scratch);
+	db->scratch = NULL;
 }
 
 int udev_db_set_running(struct udev_db *db, int on)
@@ -207,6 +219,13 @@ static int write_atomic(int dirfd, const char *dir, const char *name, const char
 }
 
 /* Read data/<id> into buf (NUL-terminated).  0 with buf "" if absent. */
+int udev_db_read(struct udev_db *db, const char *id, char *buf, size_t size)
+{
+	if (!name_ok(id))
+		return -EINVAL;
+	return read_old(db, id, buf, size);
+}
+
 static int read_old(struct udev_db *db, const char *id, char *buf, size_t size)
 {
 	char path[300];
@@ -286,9 +305,7 @@ int udev_db_write(struct udev_db *db, const struct udev_db_entry *e)
 	for (i = 0; i < e->ntags; i++)
 		if (!name_ok(e->tags[i]))
 			return -EINVAL;
-	buf = malloc(2 * DB_FILE_MAX);
-	if (!buf)
-		return -ENOMEM;
+	buf = db->scratch;
 	old = buf + DB_FILE_MAX;
 	len = udev_db_format(buf, DB_FILE_MAX, e);
 	if (len < 0) {
@@ -304,7 +321,6 @@ int udev_db_write(struct udev_db *db, const struct udev_db_entry *e)
 	if (!r)
 		r = drop_old_tags(db, e->id, old, e);
 out:
-	free(buf);
 	return r;
 }
 
@@ -315,13 +331,10 @@ int udev_db_remove(struct udev_db *db, const char *id)
 
 	if (!name_ok(id))
 		return -EINVAL;
-	old = malloc(DB_FILE_MAX);
-	if (!old)
-		return -ENOMEM;
+	old = db->scratch;
 	r = read_old(db, id, old, DB_FILE_MAX);
 	if (!r)
 		r = drop_old_tags(db, id, old, NULL);
-	free(old);
 	snprintf(path, sizeof path, "data/%s", id);
 	if (unlinkat(db->dirfd, path, 0) < 0 && errno != ENOENT && !r)
 		r = -errno;

@@ -30,6 +30,9 @@
 
 struct udev_db {
 	int dirfd;		/* the run directory */
+	char *scratch;		/* 2 * UDEV_DB_FILE_MAX: the new and the old
+				   file of one write, allocated once by
+				   udev_db_open (a daemon writes per event) */
 };
 
 /* The device id, sd-device's device_get_device_id():
@@ -57,7 +60,8 @@ struct udev_db_entry {
 	size_t ncur;
 };
 
-/* Open (creating, mode 0755) the run directory and its data/ and tags/. */
+/* Open (creating, mode 0755) the run directory and its data/ and tags/.
+ * udev_db_close frees what it allocated. */
 int udev_db_open(struct udev_db *db, const char *rundir);
 void udev_db_close(struct udev_db *db);
 
@@ -71,6 +75,12 @@ int udev_db_format(char *buf, size_t size, const struct udev_db_entry *e);
  * remove the tag entries of tags the old data file had and e has not.
  * Returns 0 or -errno. */
 int udev_db_write(struct udev_db *db, const struct udev_db_entry *e);
+
+/* Read data/<id> into buf (NUL-terminated, cut at size - 1): "" when
+ * there is none.  0 or -errno.  UDEV_DB_FILE_MAX holds any file
+ * udev_db_write makes. */
+#define UDEV_DB_FILE_MAX 16384
+int udev_db_read(struct udev_db *db, const char *id, char *buf, size_t size);
 
 /* On remove: unlink the tags/<tag>/<id> named by data/<id>'s G: lines,
  * then data/<id>.  A missing file is not an error. */

@@ -1,7 +1,9 @@
 /* send.c — test-only publisher, built with the host compiler at test time
  * from core/udev_msg.c, udev_props.c, udev_db.c (never part of uevbox).
- * It plays the part uevd -U will play, so the libudev tests can prove the
- * wire format and database against real clients before the daemon exists.
+ * It sends what uevd -U never sends (deliberately corrupted headers, the
+ * negative controls for the clients' BPF filters) and writes database
+ * entries by hand, so the libudev tests can check the wire format and the
+ * database against real clients independently of the daemon.
  *
  *   send msg [-x hash|bloom] KEY=VAL... one libudev datagram to group 2;
  *                                       -x flips a bit of the subsystem hash
@@ -11,12 +13,6 @@
  *   send db RUNDIR ID [KEY=VAL|+LINK|@TAG|^USEC]...   write data/ID
  *   send rm RUNDIR ID                   remove data/ID and its tags
  *   send control RUNDIR on|off
- *   send dev RUNDIR ACTION DEVPATH SEQNUM   the whole path uevd -U takes
- *                                       for one event: read the device's
- *                                       sysfs uevent, run the gatherer,
- *                                       write the database, send
- * Built with the host compiler from core/udev_*.c for msg/db/rm/control;
- * with WITH_GATHER (musl, against the build's libcore.a) also dev.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,71 +32,6 @@ static int die(const char *what, int err)
 	return 1;
 }
 
-#ifdef WITH_GATHER
-#include <fcntl.h>
-#include <time.h>
-#include "gather.h"
-#include "sysfs.h"
-#include "udev_pub.h"
-#include "uev.h"
-
-static int cmd_dev(char **argv)
-{
-	static char vars[8192], ue[4096], link[512];
-	static struct uevent ev;
-	static struct gather_out g;
-	static struct uprops msg;
-	struct gather_ctx gc = { "/sys", "/dev" };
-	struct udev_pub p;
-	struct udev_db db;
-	struct timespec ts;
-	char path[600], *line, *save = NULL;
-	size_t len = 0;
-	ssize_t n;
-	struct nl_sock s;
-	int fd, r;
-
-	snprintf(path, sizeof path, "/sys%s/subsystem", argv[2]);
-	n = readlink(path, link, sizeof link - 1);
-	if (n <= 0)
-		return die(path, errno);
-	link[n] = '\0';
-	uev_buf_add(vars, sizeof vars, &len, "ACTION", argv[1]);
-	uev_buf_add(vars, sizeof vars, &len, "DEVPATH", argv[2]);
-	uev_buf_add(vars, sizeof vars, &len, "SUBSYSTEM", strrchr(link, '/') + 1);
-	snprintf(path, sizeof path, "/sys%s", argv[2]);
-	fd = open(path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || sysfs_read_attr(fd, "uevent", ue, sizeof ue) < 0)
-		return die(path, errno);
-	close(fd);
-	for (line = strtok_r(ue, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		uev_buf_add(vars, sizeof vars, &len, line, eq + 1);
-	}
-	uev_buf_add(vars, sizeof vars, &len, "SEQNUM", argv[3]);
-	if ((r = uev_parse_vars(&ev, vars, len)) != UEV_OK)
-		return die(uev_reason_str(r), EINVAL);
-	if ((r = gather_event(&gc, &ev, &g)) < 0)
-		return die("gather", r);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	p = (struct udev_pub){ &ev, &g.props, g.link_ptr, g.nlinks, g.tags, g.ntags,
-			       (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 };
-	if ((r = udev_pub_props(&msg, &p)) < 0)
-		return die("props", r);
-	if ((r = udev_db_open(&db, argv[0])) < 0 || (r = udev_pub_db(&db, &p)) < 0)
-		return die("db", r);
-	udev_db_close(&db);
-	if ((r = nl_open(&s, NETLINK_KOBJECT_UEVENT, 0, 0)) < 0)
-		return die("socket", r);
-	n = udev_pub_send(&s, &msg);
-	nl_close(&s);
-	return n < 0 ? die("send", (int)n) : 0;
-}
-#endif
 
 static int cmd_msg(int argc, char **argv)
 {
@@ -183,10 +114,6 @@ int main(int argc, char **argv)
 	struct udev_db db;
 	int r;
 
-#ifdef WITH_GATHER
-	if (argc == 6 && !strcmp(argv[1], "dev"))
-		return cmd_dev(argv + 2);
-#endif
 	if (argc >= 2 && !strcmp(argv[1], "msg"))
 		return cmd_msg(argc - 2, argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "db"))

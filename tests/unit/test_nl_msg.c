@@ -281,3 +281,28 @@ TEST(builder_roundtrip)
 	CHECK_INT(nl_attr_get_u32(tb[4], &v), 0);
 	CHECK_INT(v, 1500);
 }
+
+TEST(msg_parse_header_and_attrs)
+{
+	const struct nlattr *tb[4];
+	const void *hdr;
+	struct nl_msg_iter it;
+	const struct nlmsghdr *m;
+	uint32_t v = 0;
+
+	/* 4-byte family header "ABCD", then u32 attribute type 2 = 7 */
+	nl_msg_iter_init(&it, AL("\x1c\x00\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "ABCD" "\x08\x00\x02\x00\x07\x00\x00\x00"));
+	m = nl_msg_next(&it);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	CHECK_INT(nl_msg_parse(m, 4, &hdr, tb, 3), 0);
+	CHECK(!memcmp(hdr, "ABCD", 4));
+	CHECK(tb[1] == NULL && tb[2] != NULL);
+	CHECK(tb[2] && nl_attr_get_u32(tb[2], &v) == 0 && v == 7);
+	CHECK_INT(nl_msg_parse(m, 32, &hdr, tb, 3), -EBADMSG);	/* header too long */
+	/* an attribute claiming more than the message holds */
+	((unsigned char *)m)[20] = 0x0c;
+	CHECK_INT(nl_msg_parse(m, 4, &hdr, tb, 3), -EBADMSG);
+}

@@ -1,7 +1,9 @@
 /* test_rt.c — rtnetlink parsing, the interesting summary and its diff on
- * byte-exact messages; monitor formatting; the debounce arithmetic. */
+ * byte-exact messages; monitor formatting and filtering; the debounce
+ * arithmetic and the look scheduling (pending coalescing, reasons). */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
@@ -9,7 +11,10 @@
 
 #include "nl_msg.h"
 #include "rt_debounce.h"
+#include "rt_dump.h"
 #include "rt_fmt.h"
+#include "rt_mon.h"
+#include "rt_sched.h"
 #include "rt_state.h"
 #include "unit.h"
 
@@ -468,4 +473,165 @@ TEST(rt_glob)
 	CHECK(rt_glob_match("", ""));
 	CHECK(!rt_glob_match("", "x"));
 	CHECK(rt_glob_match("**", "x"));
+}
+
+TEST(rt_fmt_utc_dates)
+{
+	static const struct { long long sec; long nsec; const char *want; } t[] = {
+		{ 0, 0, "1970-01-01T00:00:00.000000Z" },
+		{ 951782400, 123456789, "2000-02-29T00:00:00.123456Z" },
+		{ 1709164800, 999999, "2024-02-29T00:00:00.000999Z" },
+		{ 4102444799LL, 0, "2099-12-31T23:59:59.000000Z" },
+		{ 253402300799LL, 0, "9999-12-31T23:59:59.000000Z" },
+		{ -1, 0, "1969-12-31T23:59:59.000000Z" },
+	};
+	struct timespec ts;
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		ts.tv_sec = (time_t)t[i].sec;
+		ts.tv_nsec = t[i].nsec;
+		rt_fmt_utc(&ts, buf, sizeof buf);
+		CHECK_STR(buf, t[i].want);
+	}
+}
+
+TEST(rt_mon_filters_and_names)
+{
+	const char *incl[] = { "eth*" }, *excl[] = { "eth0" };
+	struct rt_filter f = { RT_G_LINK | RT_G_ADDR | RT_G_ROUTE, RT_FAM_4 | RT_FAM_6,
+			       incl, 1, NULL, 0 };
+	static struct rt_mon m;
+	char buf[RT_MON_BUF];
+
+	rt_mon_init(&m, &f, 0, 0);
+	/* the link event teaches index 3's name; the address then uses it */
+	CHECK(rt_mon_line(&m, MSG(0, LINK_ETH0_UP), buf, sizeof buf) > 0);
+	CHECK_STR(buf, "3: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UNKNOWN");
+	CHECK(rt_mon_line(&m, MSG(0, ADDR_V4), buf, sizeof buf) > 0);
+	CHECK_STR(buf, "3: eth0    inet 10.9.0.1/24 scope global");
+	/* -x wins over -i */
+	f.excl = excl;
+	f.n_excl = 1;
+	CHECK_INT(rt_mon_line(&m, MSG(0, ADDR_V4), buf, sizeof buf), 0);
+	CHECK_INT(rt_mon_line(&m, MSG(0, ROUTE_DEF4), buf, sizeof buf), 0);
+	f.n_excl = 0;
+	/* families and groups */
+	f.families = RT_FAM_6;
+	CHECK_INT(rt_mon_line(&m, MSG(0, ADDR_V4), buf, sizeof buf), 0);
+	f.families = RT_FAM_4;
+	f.groups = RT_G_LINK;
+	CHECK_INT(rt_mon_line(&m, MSG(0, ROUTE_DEF4), buf, sizeof buf), 0);
+	f.groups |= RT_G_ROUTE;
+	CHECK(rt_mon_line(&m, MSG(0, ROUTE_DEF4), buf, sizeof buf) > 0);
+	CHECK_STR(buf, "default via 10.9.0.2 dev eth0");
+	/* malformed: said, not shown (with -i it has no name: filtered) */
+	{
+		uint32_t *w = (uint32_t *)MSG(1, ROUTE_DEF4);
+
+		w[0] = 20;	/* shorter than struct rtmsg needs */
+		CHECK_INT(rt_mon_line(&m, (const struct nlmsghdr *)w, buf, sizeof buf), 0);
+		f.n_incl = 0;
+		CHECK_INT(rt_mon_line(&m, (const struct nlmsghdr *)w, buf, sizeof buf), -EBADMSG);
+	}
+	/* stamps: "[STAMP] line" in text, the first member in JSON; index 3
+	 * is not learnt here, so its name (if any) is this machine's */
+	rt_mon_init(&m, &f, 0, 1);
+	CHECK(rt_mon_line(&m, MSG(0, ROUTE_DEF4), buf, sizeof buf) > 0);
+	CHECK(buf[0] == '[' && buf[5] == '-' && buf[11] == 'T' && buf[27] == 'Z' && buf[28] == ']');
+	CHECK(!strncmp(buf + 29, " default via 10.9.0.2 dev ", 26));
+	rt_mon_init(&m, &f, 1, 1);
+	CHECK(rt_mon_line(&m, MSG(0, ROUTE_DEF4), buf, sizeof buf) > 0);
+	CHECK(!strncmp(buf, "{\"time\":\"", 9) && !strncmp(buf + 36, "\",\"event\":\"route\"", 17));
+	/* a small buffer cuts the line, still terminated */
+	CHECK_INT(rt_mon_line(&m, MSG(0, ROUTE_DEF4), buf, 12), 11);
+	CHECK_INT(strlen(buf), 11);
+}
+
+TEST(rt_sched_pending_coalesces)
+{
+	struct rt_sched s;
+	int64_t t;
+
+	rt_sched_init(&s, 100, 1000);
+	CHECK_INT(rt_sched_wait(&s, 0), -1);
+	rt_sched_mark(&s, RT_R_CHANGE, 0);
+	CHECK_INT(rt_sched_wait(&s, 40), 60);
+	CHECK_INT(rt_sched_wait(&s, 100), 0);
+	CHECK_INT(rt_sched_due(&s, 0), 1);	/* idle: look now */
+	CHECK_INT(rt_sched_reason(&s), RT_R_CHANGE);
+	/* a run started; five bursts fall due during it: no look at all */
+	for (t = 200; t < 700; t += 100) {
+		rt_sched_mark(&s, RT_R_CHANGE, t);
+		rt_sched_mark(&s, RT_R_CHANGE, t + 10);
+		CHECK_INT(rt_sched_wait(&s, t + 110), 0);
+		CHECK_INT(rt_sched_due(&s, 1), 0);
+		CHECK_INT(rt_sched_wait(&s, t + 110), -1);
+	}
+	/* the run ends: exactly one look, after the quiet time */
+	rt_sched_run_over(&s, 900);
+	CHECK_INT(rt_sched_wait(&s, 900), 100);
+	CHECK_INT(rt_sched_wait(&s, 1000), 0);
+	CHECK_INT(rt_sched_due(&s, 0), 1);
+	CHECK_INT(rt_sched_wait(&s, 1000), -1);
+	/* a run that ends with nothing pending schedules nothing */
+	rt_sched_run_over(&s, 1200);
+	CHECK_INT(rt_sched_wait(&s, 1200), -1);
+}
+
+TEST(rt_sched_reasons)
+{
+	struct rt_sched s;
+
+	rt_sched_init(&s, 10, 10);
+	CHECK_INT(rt_sched_reason(&s), RT_R_CHANGE);	/* no hint: a change */
+	rt_sched_mark(&s, RT_R_CHANGE, 0);
+	rt_sched_mark(&s, RT_R_RESYNC, 1);
+	rt_sched_mark(&s, RT_R_RESUME, 2);
+	CHECK_INT(rt_sched_due(&s, 0), 1);
+	/* that look found nothing: the resync is kept for the next change */
+	rt_sched_mark(&s, RT_R_CHANGE, 20);
+	CHECK_INT(rt_sched_due(&s, 0), 1);
+	CHECK_INT(rt_sched_reason(&s), RT_R_RESYNC);
+	CHECK_STR(rt_reason_name(RT_R_RESYNC), "resync");
+	CHECK_INT(rt_sched_reason(&s), RT_R_CHANGE);
+	CHECK_STR(rt_reason_name(RT_R_CHANGE), "change");
+	CHECK_STR(rt_reason_name(RT_R_RESUME), "resume");
+	/* a dump that must be redone is due again after the quiet time */
+	rt_sched_mark(&s, RT_R_CHANGE, 100);
+	CHECK_INT(rt_sched_due(&s, 0), 1);
+	rt_sched_retry(&s, 105);
+	CHECK_INT(rt_sched_wait(&s, 105), 10);
+}
+
+TEST(rt_mcast_groups_table)
+{
+	unsigned g[8];
+
+	CHECK_INT(rt_mcast_groups(RT_G_LINK, RT_FAM_4 | RT_FAM_6, g, 8), 1);
+	CHECK_INT(g[0], RTNLGRP_LINK);
+	CHECK_INT(rt_mcast_groups(RT_G_ADDR | RT_G_ROUTE, RT_FAM_6, g, 8), 3);
+	CHECK_INT(g[0], RTNLGRP_LINK);
+	CHECK_INT(g[1], RTNLGRP_IPV6_IFADDR);
+	CHECK_INT(g[2], RTNLGRP_IPV6_ROUTE);
+	CHECK_INT(rt_mcast_groups(RT_G_ADDR | RT_G_ROUTE | RT_G_RULE, RT_FAM_4 | RT_FAM_6, g, 8), 7);
+	CHECK_INT(g[5], RTNLGRP_IPV4_RULE);
+	CHECK_INT(g[6], RTNLGRP_IPV6_RULE);
+	CHECK_INT(rt_mcast_groups(RT_G_ADDR | RT_G_ROUTE, RT_FAM_4 | RT_FAM_6, g, 2), 2);
+	CHECK_INT(g[1], RTNLGRP_IPV4_IFADDR);
+}
+
+TEST(rt_fmt_numbers_without_names)
+{
+	char line[256];
+	uint32_t *w = (uint32_t *)MSG(0, ROUTE_NET4);
+
+	/* rtm_protocol 99, rtm_scope 77 (rtmsg bytes 4..7 of the header) and
+	 * RTA_TABLE 100: no names for those, the numbers are printed */
+	((uint8_t *)w)[NLMSG_HDRLEN + 5] = 99;
+	((uint8_t *)w)[NLMSG_HDRLEN + 6] = 77;
+	w[8] = 100;
+	CHECK(rt_fmt_event((const struct nlmsghdr *)w, 0, names, NULL, line, sizeof line) > 0);
+	CHECK_STR(line, "10.9.0.0/24 dev eth0 table 100 proto 99 scope 77 src 10.9.0.1");
 }

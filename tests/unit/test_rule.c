@@ -437,3 +437,50 @@ TEST(plan_hostile_names_dropped)
 	CHECK_STR(p->steps[0].path, "a/y");
 	eng_plan_free(p);
 }
+
+/* "+KEY=VALUE" (uevbox extension): parsed into props, %N substituted into
+ * ES_PROP steps on every action but remove; owned keys refused. */
+TEST(rule_properties)
+{
+	struct rule_set rs;
+	struct eng_plan *p;
+	unsigned bad;
+	char s[256];
+	const char rules[] = "-vd([a-z]) 0:6 0660 +ID_ROLE=disk_%1 +ID_X=y @echo hi\n"
+			     "vd[a-z] 0:6 0600 =d/ +ID_PLACED=1\n";
+
+	CHECK_INT(parse(&rs, rules), 0);
+	CHECK_INT(rs.n, 2);
+	CHECK(rs.v[0].props != NULL);
+	CHECK_STR(rs.v[0].props, "ID_ROLE=disk_%1");
+	CHECK_STR(rs.v[0].props + strlen(rs.v[0].props) + 1, "ID_X=y");
+	CHECK_INT(rs.v[0].when, '@');
+	CHECK_STR(rs.v[0].cmd, "echo hi");
+	CHECK_INT(rs.v[1].place, '=');
+	CHECK_STR(rs.v[1].props, "ID_PLACED=1");
+	rule_free(&rs);
+	CHECK_INT(parse(&rs, "a 0:0 0660 +DEVNAME=x\nb 0:0 0660 +NOVALUE\n"
+			     "c 0:0 0660 +=v\nd 0:0 0660 +K-Y=v\ne 0:0 0660 +OK=1\n"), 4);
+	CHECK_INT(rs.nerrs, 4);
+	CHECK_INT(rs.n, 1);
+	rule_free(&rs);
+
+	CHECK_INT(plan_for(rules, BYTES("ACTION=add\0DEVPATH=/devices/x/vdb\0SUBSYSTEM=block\0"
+					"MAJOR=252\0MINOR=16\0DEVNAME=vdb\0"), &p, &bad), 0);
+	CHECK_INT(bad, 0);
+	CHECK_INT(p->nsteps, 6);	/* node, 2 props, cmd; node, prop */
+	CHECK_INT(p->steps[1].kind, ES_PROP);
+	eng_step_str(&p->steps[1], s, sizeof s);
+	CHECK_STR(s, "property ID_ROLE=disk_b (line 1)");
+	CHECK_STR(p->steps[2].path, "ID_X");
+	CHECK_STR(p->steps[2].target, "y");
+	CHECK_INT(p->steps[3].kind, ES_CMD);
+	CHECK_INT(p->steps[5].kind, ES_PROP);
+	CHECK_STR(p->steps[5].target, "1");
+	eng_plan_free(p);
+	CHECK_INT(plan_for(rules, BYTES("ACTION=remove\0DEVPATH=/devices/x/vdb\0SUBSYSTEM=block\0"
+					"MAJOR=252\0MINOR=16\0DEVNAME=vdb\0"), &p, &bad), 0);
+	for (bad = 0; bad < p->nsteps; bad++)
+		CHECK(p->steps[bad].kind != ES_PROP);
+	eng_plan_free(p);
+}
