@@ -18,8 +18,9 @@
  * devices needing one wait in FIFO order.  The loop polls
  * eng_queue_pool_fd() and calls eng_queue_pool_done() when it is
  * readable; that continues the devices whose loads finished, as reaping a
- * command does.  Without a pool (replay: coldplug -R, mdev -s, which wait
- * for every step anyway) MODALIAS steps run inline.  Only the loop's
+ * command does.  Without a pool MODALIAS steps run inline.  (Replay —
+ * coldplug -R, mdev -s — does not use this queue: it waits for every
+ * step in turn, eng_replay.h.)  Only the loop's
  * thread calls these functions; workers see nothing but a copy of the
  * alias and the engine's module context (read-only, kmod.h), so a rule
  * reload may happen while loads are in flight.  eng_queue_free() waits for
