@@ -5,7 +5,8 @@
 #   make demo       a safe look at the main job on this machine
 #   make size       stripped size, and what each applet adds
 #   make install    DESTDIR=... PREFIX=... : binary plus applet symlinks
-#   make fuzz       the uevent classifier under libFuzzer + ASan/UBSan
+#   make fuzz       the uevent classifier and the rule parser under libFuzzer
+#                   + ASan/UBSan (FUZZ_RUNS executions each)
 #   make bench      benchmarks against peers (scripts/bench-*.sh; BENCH=name...)
 #   make check-vm   end to end under QEMU (tests/vm): uevbox vs kmod, device nodes
 #   make bench-vm   the VM part of the benchmarks alone (scripts/bench-vm.sh)
@@ -127,7 +128,7 @@ install: $(BIN)
 
 FUZZ_RUNS ?= 200000
 fuzz:
-	sh scripts/fuzz.sh $(FUZZ_RUNS)
+	B=$(B) sh scripts/fuzz.sh $(FUZZ_RUNS)
 
 bench: $(BIN)
 	sh scripts/bench.sh $(abspath $(BIN)) $(BENCH)

@@ -18,6 +18,12 @@ struct kmod_ctx;
 struct dev_modules {
 	struct kmod_ctx *ctx;	/* NULL: loading unavailable */
 	char why[320];		/* why it is unavailable */
+	/* Unit tests only (a fake, e.g. slow, backend for the queue's
+	 * module workers): when set, dev_modules_load() calls it instead of
+	 * the kernel loader, from whatever thread loads.  dev_modules_open
+	 * clears it; nothing outside tests/ sets it. */
+	int (*test_load)(void *arg, const char *modalias);
+	void *test_arg;
 };
 
 /* Open the index of moddir (NULL: /lib/modules/$(uname -r)).  0, or -errno
@@ -29,7 +35,8 @@ const char *dev_modules_why(const struct dev_modules *m);
 /* Load every module modalias resolves to, dependencies first, skipping
  * what is loaded or built in.  >= 0 (modules it resolved to), -ENOENT
  * (nothing matches: not an error for a device), -ENOSYS (unavailable),
- * -EINVAL (empty alias), or the loader's -errno. */
+ * -EINVAL (empty alias), or the loader's -errno.  Safe to call from
+ * several threads at once (the context is read-only after open). */
 int dev_modules_load(struct dev_modules *m, const char *modalias);
 
 /* For dry runs: the names of the modules a load would insert, space

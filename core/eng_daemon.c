@@ -205,8 +205,11 @@ static void step_cb(void *arg, const struct eng_plan *p, const struct eng_step *
 	char line[PATH_MAX + 256];
 
 	if (s->kind == ES_MODALIAS && r == -ENOSYS) {
+		/* no index, or an index but a kernel without module support */
 		if (!d->modules_warned)
-			logf_(d, "module loading unavailable (%s): MODALIAS events load nothing",
+			logf_(d, "%s %s: module loading unavailable (%s): MODALIAS events load nothing",
+			      p->action, p->devpath,
+			      d->mods.ctx ? "the kernel has no module support" :
 			      dev_modules_why(&d->mods));
 		d->modules_warned = 1;
 		return;
@@ -435,11 +438,9 @@ static void write_settled(struct daemon *d)
 
 static void reap(struct daemon *d)
 {
-	int st;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-		eng_queue_reap(&d->q, pid, st);
+	/* by pid, not waitpid(-1): module workers wait for their own
+	 * install commands */
+	eng_queue_reap_children(&d->q);
 }
 
 static void reload(struct daemon *d)
@@ -514,6 +515,17 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 	r = eng_queue_init(&d->q, &d->eng, cfg->max_children ? cfg->max_children : 8, &ops);
 	if (r < 0)
 		goto out;
+	/* module loads on worker threads, when there is anything to load
+	 * (without an index every load answers -ENOSYS at once) */
+	if (!cfg->dry && d->mods.ctx) {
+		unsigned w = cfg->module_workers ? cfg->module_workers : ENG_DEFAULT_MODULE_WORKERS;
+		int pr = eng_queue_pool(&d->q, w);
+
+		if (pr < 0)
+			logf_(d, "module workers: %s; loading modules inline", strerror(-pr));
+		else if (cfg->verbose)
+			logf_(d, "%u module worker(s)", w);
+	}
 	if (!cfg->dry) {
 		d->seqfd = openat(d->eng.root.fd, ENG_SEQ_FILE,
 				  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -538,7 +550,10 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 	}
 
 	for (;;) {
-		struct pollfd pfd[2] = { { d->sigfd, POLLIN, 0 }, { d->nl.fd, POLLIN, 0 } };
+		/* the socket last: it is left out while exiting or full */
+		struct pollfd pfd[3] = { { d->sigfd, POLLIN, 0 },
+					 { eng_queue_pool_fd(&d->q), POLLIN, 0 },
+					 { d->nl.fd, POLLIN, 0 } };
 		long long t = now_ms();
 		int timeout = -1, n;
 
@@ -551,11 +566,13 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 			timeout = (int)(d->resync_due - t);
 		}
 		if (term) {
-			if (!d->q.running || t >= term_at)
+			/* commands get until term_at; module loads cannot be
+			 * interrupted, eng_queue_free waits for them */
+			if (!eng_queue_busy(&d->q) || t >= term_at)
 				break;
 			timeout = 100;
 		}
-		n = poll(pfd, (term || d->q.njobs > MAX_QUEUED) ? 1 : 2, timeout);
+		n = poll(pfd, (term || d->q.njobs > MAX_QUEUED) ? 2 : 3, timeout);
 		if (n < 0 && errno != EINTR) {
 			r = -errno;
 			goto out;
@@ -574,17 +591,23 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 				}
 			}
 		}
-		if (!term && n > 0 && (pfd[1].revents & POLLIN))
+		if (n > 0 && (pfd[1].revents & POLLIN))
+			eng_queue_pool_done(&d->q);
+		if (!term && n > 0 && (pfd[2].revents & POLLIN))
 			read_socket(d, RECV_BATCH);
 		write_settled(d);
 	}
+	if (d->q.mod_running)
+		logf_(d, "exiting: waiting for %u module load(s) in flight", d->q.mod_running);
 	logf_(d, "exiting: %lu event(s), %lu rejected, %lu overflow(s), %lu resync(s), "
-		 "%llu command(s)", d->events, d->rejected, d->overflows, d->resyncs,
-	      (unsigned long long)d->q.spawned);
+		 "%llu command(s), %llu module load(s) on workers", d->events, d->rejected,
+	      d->overflows, d->resyncs, (unsigned long long)d->q.spawned,
+	      (unsigned long long)d->q.mod_started);
 	r = 0;
 out:
 	if (d->q.slots)
-		eng_queue_free(&d->q);
+		eng_queue_free(&d->q);	/* joins module workers first */
+	dev_modules_close(&d->mods);
 	rule_free(&d->rules);
 	dev_root_close(&d->eng.root);
 	if (d->seqfd >= 0)

@@ -1,10 +1,16 @@
 /* eng_daemon.h — the device daemon loop behind `uevd` and `mdev -d`.
  *
- * One thread, one poll loop: the uevent socket (opened, with a big
- * receive buffer, before any coldplug walk), a signalfd (SIGCHLD: reap
- * commands; SIGHUP: reload rules; SIGTERM/SIGINT: clean exit) and timers.
- * Events become plans (eng.h) run by the per-device queue (eng_queue.h);
- * reading never waits for a command.
+ * One poll loop: the uevent socket (opened, with a big receive buffer,
+ * before any coldplug walk), a signalfd (SIGCHLD: reap commands; SIGHUP:
+ * reload rules; SIGTERM/SIGINT: clean exit), the module workers' eventfd
+ * and timers.  Events become plans (eng.h) run by the per-device queue
+ * (eng_queue.h); reading never waits for a command or a module load:
+ * loads run on module_workers threads (when a module index is open).
+ * SIGHUP swaps the rules under loads in flight (they hold only their
+ * alias and the read-only module context); SIGTERM stops reading, lets
+ * queued work (commands, module loads) go on for up to 5 s, then waits
+ * for the module loads still in flight (a load cannot be interrupted) and
+ * starts nothing more.
  *
  * Loss: ENOBUFS from the socket means the kernel dropped events.  It is
  * logged (with how many SEQNUMs went missing across it) and a resync is
@@ -34,6 +40,7 @@ struct eng_plan;
 
 #define ENG_SEQ_FILE ".uevd.seq"
 #define ENG_DEFAULT_RCVBUF (64 << 20)
+#define ENG_DEFAULT_MODULE_WORKERS 4
 
 struct eng_daemon_cfg {
 	const char *conf;		/* NULL: built-in rules */
@@ -49,6 +56,7 @@ struct eng_daemon_cfg {
 	int rcvbuf;			/* 0: ENG_DEFAULT_RCVBUF */
 	int ready_fd;			/* -1: none */
 	unsigned max_children;		/* 0: 8 */
+	unsigned module_workers;	/* threads loading modules; 0: 4 */
 	unsigned resync_ms;		/* minimum between resyncs; 0: 2000 */
 	void (*log)(void *arg, const char *line);
 	void (*out)(void *arg, const char *line);

@@ -2,14 +2,15 @@
  * (see eng_queue.h).  Data structures: each job is on three lists — its
  * device's FIFO (hash bucket chain of device heads, `same` links the rest),
  * the global arrival list (for the settled watermark), and at most one of
- * "waiting for a slot" or a slot.  All O(1) except the bucket chain walk
- * and the slot scan (max is small).
+ * "waiting for a slot", a slot, "waiting for a module worker" or a worker.
+ * All O(1) except the bucket chain walk and the slot scan (max is small).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "eng_pool.h"
 #include "eng_queue.h"
 
 struct eng_job {
@@ -54,8 +55,12 @@ static void free_job(struct eng_job *j)
 
 void eng_queue_free(struct eng_queue *q)
 {
-	struct eng_job *j = q->all_head, *n;
+	struct eng_job *j, *n;
 
+	/* workers may still be loading for jobs: let them finish first */
+	eng_pool_stop(q->pool);
+	q->pool = NULL;
+	j = q->all_head;
 	while (j) {
 		n = j->next_all;
 		free_job(j);
@@ -122,8 +127,30 @@ static void drop_slot(struct eng_queue *q, struct eng_job *j)
 		}
 }
 
-/* Run j's steps from j->step until a command is running or waiting for a
- * slot, or the job is done. */
+static void wait_push(struct eng_job **head, struct eng_job **tail, struct eng_job *j)
+{
+	j->next_wait = NULL;
+	if (*tail)
+		(*tail)->next_wait = j;
+	else
+		*head = j;
+	*tail = j;
+}
+
+static struct eng_job *wait_pop(struct eng_job **head, struct eng_job **tail)
+{
+	struct eng_job *j = *head;
+
+	if (j) {
+		*head = j->next_wait;
+		if (!*head)
+			*tail = NULL;
+	}
+	return j;
+}
+
+/* Run j's steps from j->step until a command or a module load is running
+ * or waiting for a slot/worker, or the job is done. */
 static void advance(struct eng_queue *q, struct eng_job *j)
 {
 	struct eng_plan *p = j->plan;
@@ -136,12 +163,7 @@ static void advance(struct eng_queue *q, struct eng_job *j)
 			pid_t pid;
 
 			if (!take_slot(q, j)) {
-				j->next_wait = NULL;
-				if (q->wait_tail)
-					q->wait_tail->next_wait = j;
-				else
-					q->wait_head = j;
-				q->wait_tail = j;
+				wait_push(&q->wait_head, &q->wait_tail, j);
 				return;
 			}
 			pid = eng_spawn(q->eng, p, s);
@@ -153,6 +175,17 @@ static void advance(struct eng_queue *q, struct eng_job *j)
 			drop_slot(q, j);
 			q->spawn_failed++;
 			r = pid;
+		} else if (s->kind == ES_MODALIAS && q->pool) {
+			if (q->mod_running >= q->mod_max) {
+				wait_push(&q->mwait_head, &q->mwait_tail, j);
+				return;
+			}
+			r = eng_pool_submit(q->pool, j, s->target);
+			if (r == 0) {
+				q->mod_running++;
+				q->mod_started++;
+				return;
+			}
 		} else {
 			r = eng_step_run(q->eng, p, s);
 		}
@@ -228,13 +261,79 @@ int eng_queue_reap(struct eng_queue *q, pid_t pid, int status)
 	j->step++;
 	advance(q, j);
 	/* a slot is free: the longest-waiting device goes next */
-	while (q->running < q->max && (w = q->wait_head)) {
-		q->wait_head = w->next_wait;
-		if (!q->wait_head)
-			q->wait_tail = NULL;
+	while (q->running < q->max && (w = wait_pop(&q->wait_head, &q->wait_tail)))
 		advance(q, w);
-	}
 	return 1;
+}
+
+int eng_queue_reap_children(struct eng_queue *q)
+{
+	unsigned i;
+	int n = 0, st;
+	pid_t pid;
+
+	/* by pid: a worker may be waiting for its own install command */
+	for (i = 0; i < q->max; i++) {
+		if (!q->slots[i] || q->slots[i]->pid <= 0)
+			continue;
+		pid = q->slots[i]->pid;
+		if (waitpid(pid, &st, WNOHANG) != pid)
+			continue;
+		eng_queue_reap(q, pid, st);
+		n++;
+		i = (unsigned)-1;	/* slots changed: look again from the start */
+	}
+	return n;
+}
+
+int eng_queue_pool(struct eng_queue *q, unsigned workers)
+{
+	int r;
+
+	if (q->pool)
+		return 0;
+	if (!workers)
+		workers = 1;
+	r = eng_pool_start(&q->pool, q->eng, workers);
+	if (r < 0)
+		return r;
+	q->mod_max = workers;
+	return 0;
+}
+
+int eng_queue_pool_fd(const struct eng_queue *q)
+{
+	return q->pool ? eng_pool_fd(q->pool) : -1;
+}
+
+int eng_queue_pool_done(struct eng_queue *q)
+{
+	struct eng_pool_req *r, *next;
+	struct eng_job *j, *w;
+	int n = 0;
+
+	if (!q->pool)
+		return 0;
+	for (r = eng_pool_collect(q->pool); r; r = next) {
+		next = r->next;
+		j = r->tag;
+		q->mod_running--;
+		if (q->ops.step)
+			q->ops.step(q->ops.arg, j->plan, &j->plan->steps[j->step], r->result);
+		eng_pool_req_free(r);
+		j->step++;
+		n++;
+		advance(q, j);
+	}
+	/* workers are free: the longest-waiting devices go next */
+	while (q->mod_running < q->mod_max && (w = wait_pop(&q->mwait_head, &q->mwait_tail)))
+		advance(q, w);
+	return n;
+}
+
+unsigned eng_queue_busy(const struct eng_queue *q)
+{
+	return q->running + q->mod_running;
 }
 
 uint64_t eng_queue_settled(const struct eng_queue *q)

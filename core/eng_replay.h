@@ -1,6 +1,9 @@
 /* eng_replay.h — applying events in process, synchronously: coldplug -R,
  * mdev -s (every device in sysfs) and mdev's hotplug mode (one event).
- * Same engine as the daemon; commands are waited for one by one.
+ * Same engine as the daemon; commands and module loads (MODALIAS) are
+ * waited for one by one, in the caller's thread: a replay waits for all
+ * of it anyway, and busybox `mdev -s` runs commands in this order.  Only
+ * the daemon (eng_daemon.h) loads modules on worker threads.
  * Never prints: lines go to the callbacks. */
 #ifndef UEVBOX_ENG_REPLAY_H
 #define UEVBOX_ENG_REPLAY_H

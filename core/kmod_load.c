@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,8 +358,19 @@ static int run_install(const char *name, const char *cmd, const char *opts)
 	envp[n] = NULL;
 	{
 		char *argv[] = { "sh", "-c", full, NULL };
+		posix_spawnattr_t at;
+		sigset_t none;
 
-		err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, envp);
+		/* the caller may block signals (uevd: signalfd; its module
+		 * workers: all of them): the command starts with none blocked */
+		sigemptyset(&none);
+		err = posix_spawnattr_init(&at);
+		if (!err) {
+			posix_spawnattr_setsigmask(&at, &none);
+			posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+			err = posix_spawn(&pid, "/bin/sh", NULL, &at, argv, envp);
+			posix_spawnattr_destroy(&at);
+		}
 	}
 	free(full);
 	free(modvar);

@@ -22,6 +22,7 @@ PID=$!
 NS=
 cleanup() {
 	kill "$PID" 2>/dev/null; [ -n "$NSPID" ] && kill "$NSPID" 2>/dev/null
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
 	[ -n "$LOOPN" ] && { losetup -d "/dev/loop$LOOPN" 2>/dev/null; perl -e 'open(F,"+<","/dev/loop-control") or exit 1; ioctl(F,0x4C81,$ARGV[0]+0)' "$LOOPN" 2>/dev/null; }
 	[ -n "$ZN" ] && echo "$ZN" > /sys/class/zram-control/hot_remove 2>/dev/null
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
@@ -91,6 +92,88 @@ CPID=$!
 wait_for 5 test -s "$TMPD/ready.c"
 expect_eq "-C: devices there before the daemon get nodes (built-in rules)" "$(stat -c '%t:%T %a' "$TMPD/cold/null" 2>/dev/null)" "1:3 666"
 kill "$CPID"; wait "$CPID" 2>/dev/null
+
+# ---- MODALIAS on module worker threads: -C over a fake sysfs whose device
+# asks for a module of a depmod-made index.  The load itself fails here
+# (no module support, or a fake module), but it must run on a worker, be
+# reported for that device, and SIGTERM must still exit cleanly.
+PATH=$PATH:/sbin:/usr/sbin
+if command -v depmod >/dev/null && command -v gcc >/dev/null; then
+	KD=$TMPD/wmods/lib/modules/9.9/kernel S=$TMPD/wsys
+	mkdir -p "$KD" "$S/bus/platform" "$S/devices/platform/uvbmod" "$TMPD/wroot"
+	fake_module "$KD" uvb_mod "license=GPL alias=platform:uvbmod*" "" "" &&
+	depmod -b "$TMPD/wmods" 9.9 2>/dev/null
+	printf 'MODALIAS=platform:uvbmod\n' > "$S/devices/platform/uvbmod/uevent"
+	ln -s ../../../bus/platform "$S/devices/platform/uvbmod/subsystem"
+	"$UEVBOX" uevd -v -C -s "$S" -d "$TMPD/wmods/lib/modules/9.9" -r "$TMPD/wroot" \
+		-D 3 3> "$TMPD/ready.w" 2> "$TMPD/uevdw.err" &
+	WPID=$!
+	check "modules: daemon ready" wait_for 5 test -s "$TMPD/ready.w"
+	check "modules: 4 worker threads started" grep -q "4 module worker(s)" "$TMPD/uevdw.err"
+	check "modules: load for the device reported" wait_for 5 grep -q "add /devices/platform/uvbmod: mod" "$TMPD/uevdw.err"
+	kill -TERM "$WPID"; wait "$WPID"; rc=$?
+	expect_eq "modules: SIGTERM exits 0" "$rc" 0
+	check "modules: the load ran on a worker" grep -q ", 1 module load(s) on workers" "$TMPD/uevdw.err"
+else
+	skip "uevd module workers" "depmod or gcc missing"
+fi
+
+# ---- slow module loads never stop the socket from being read.  Twelve
+# fake devices ask for a module whose modprobe.d `install` command takes
+# 2 s (modprobe.d is a tmpfs in a private mount namespace: the real one is
+# never touched).  While the loads run, a real kernel event (change of
+# mem/null) must be handled at once; the twelve loads must take three
+# rounds of the 4 workers (~6 s), not twelve in a row (24 s).  SIGTERM
+# right away: queued work goes on for 5 s, then the loads in flight (the
+# third round) are waited for, none started after, exit 0.
+if command -v unshare >/dev/null && [ -d /etc/modprobe.d ] &&
+   unshare -m --propagation private true 2>/dev/null; then
+	MD=$TMPD/smods S=$TMPD/ssys SL=$TMPD/slow.log
+	mkdir -p "$MD/k" "$S/bus/platform" "$TMPD/sroot" "$TMPD/smp"
+	: > "$MD/k/uvbslow.ko"
+	printf 'k/uvbslow.ko:\n' > "$MD/modules.dep"
+	printf 'alias platform:uvbslow* uvbslow\n' > "$MD/modules.alias"
+	printf 'install uvbslow sleep 2; echo $MODPROBE_MODULE >> %s\n' "$SL" > "$TMPD/smp/slow.conf"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		mkdir -p "$S/devices/platform/uvbslow$i"
+		printf 'MODALIAS=platform:uvbslow%s\n' "$i" > "$S/devices/platform/uvbslow$i/uevent"
+		ln -s ../../../bus/platform "$S/devices/platform/uvbslow$i/subsystem"
+	done
+	slowd() {	# slowd READYFILE ERRFILE: uevd with the slow modprobe.d
+		exec unshare -m --propagation private sh -c 'mount -t tmpfs uvbt /etc/modprobe.d &&
+			cp "$1"/slow.conf /etc/modprobe.d/ && shift && exec "$@"' sh "$TMPD/smp" \
+			"$UEVBOX" uevd -C -s "$S" -d "$MD" -r "$TMPD/sroot" -D 3 3> "$1" 2> "$2"
+	}
+	slowd "$TMPD/ready.s" "$TMPD/uevds.err" &
+	SPID=$!
+	if wait_for 5 test -s "$TMPD/ready.s"; then
+		t0=$(date +%s)
+		echo change > /sys/class/mem/null/uevent
+		check "slow loads: a kernel event is handled while they run" wait_for 1 test -c "$TMPD/sroot/null"
+		expect_eq "slow loads: none finished by then" "$(cat "$SL" 2>/dev/null | wc -l)" 0
+		wait_for 20 sh -c "[ \$(cat '$SL' 2>/dev/null | wc -l) -ge 12 ]"
+		t1=$(date +%s)
+		expect_eq "slow loads: all twelve ran" "$(wc -l < "$SL")" 12
+		check "slow loads: 4 at a time (took $((t1 - t0)) s; in a row: 24 s)" [ $((t1 - t0)) -ge 5 -a $((t1 - t0)) -le 11 ]
+		kill -TERM "$SPID"; wait "$SPID"; rc=$?
+		expect_eq "slow loads: SIGTERM after them exits 0" "$rc" 0
+	else
+		fail "slow loads: daemon ready" "$(cat "$TMPD/uevds.err")"
+		kill "$SPID" 2>/dev/null
+	fi
+	# SIGTERM at once: 5 s of queued work, then the loads in flight
+	: > "$SL"
+	slowd "$TMPD/ready.s2" "$TMPD/uevds2.err" &
+	SPID=$!
+	wait_for 5 test -s "$TMPD/ready.s2"
+	kill -TERM "$SPID"; wait "$SPID"; rc=$?
+	expect_eq "slow loads: SIGTERM during loads exits 0" "$rc" 0
+	check "slow loads: SIGTERM waited for the loads in flight" grep -q "waiting for 4 module load(s) in flight" "$TMPD/uevds2.err"
+	expect_eq "slow loads: those in flight finished, none started after" "$(wc -l < "$SL")" 12
+	SPID=
+else
+	skip "uevd slow module loads" "no private mount namespace (unshare -m) or no /etc/modprobe.d"
+fi
 
 # ---- -N: config check
 printf 'null 0:0 0666\nbad 0:0\n' > "$TMPD/bad.conf"

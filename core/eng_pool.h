@@ -1,0 +1,50 @@
+/* eng_pool.h — a few worker threads that run MODALIAS steps for the
+ * daemon queue (eng_queue.h), so a slow module load never stops the event
+ * loop.  Submissions and completions are made by one thread (the loop);
+ * workers only run eng_step_run() on a private copy of the step.  A
+ * finished request is put on the done list and the eventfd becomes
+ * readable: the loop then calls eng_pool_collect().  The caller bounds
+ * what is in flight (at most `workers` requests: eng_queue does), so the
+ * pool needs no queue limit of its own.  Never prints, never exits.
+ *
+ * Thread safety of what workers call: eng_step_run(ES_MODALIAS) reaches
+ * only dev_modules_load() -> kmod_load_alias(), whose context is
+ * read-only after open (kmod.h; per-call state in kmod_resolve's
+ * `struct run`, no static buffers).  Install commands are waited for by
+ * pid in the worker, so the loop must reap its own children by pid, never
+ * with waitpid(-1) (eng_queue_reap_children does that).
+ */
+#ifndef UEVBOX_ENG_POOL_H
+#define UEVBOX_ENG_POOL_H
+
+#include "eng.h"
+
+struct eng_pool;
+
+struct eng_pool_req {
+	struct eng_pool_req *next;
+	void *tag;		/* the caller's (eng_queue: its job) */
+	char *alias;		/* private copy: no pointer into the caller's data */
+	int result;		/* eng_step_run's answer */
+};
+
+/* Start `workers` threads (all signals blocked in them) running steps of
+ * eng.  0 or -errno (nothing left running on error). */
+int eng_pool_start(struct eng_pool **out, const struct engine *eng, unsigned workers);
+
+/* Readable (an eventfd) when requests have finished. */
+int eng_pool_fd(const struct eng_pool *p);
+
+/* Hand a MODALIAS load to a worker.  0 or -ENOMEM. */
+int eng_pool_submit(struct eng_pool *p, void *tag, const char *alias);
+
+/* Take every finished request, in completion order (NULL: none yet).
+ * Free each with eng_pool_req_free. */
+struct eng_pool_req *eng_pool_collect(struct eng_pool *p);
+void eng_pool_req_free(struct eng_pool_req *r);
+
+/* Let the workers finish what was submitted (a load in the kernel cannot
+ * be interrupted), join them, free everything. */
+void eng_pool_stop(struct eng_pool *p);
+
+#endif
