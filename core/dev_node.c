@@ -147,6 +147,28 @@ out:
 	return rc;
 }
 
+/* The end of both removals: unlink base from its directory dfd (closed
+ * here) and prune the directories that leaves empty.  1 removed, 0 gone
+ * already, -errno. */
+static int unlink_pruning(const struct dev_root *r, int dfd, const char *base, const char *path)
+{
+	int rc = 1;
+
+	if (unlinkat(dfd, base, 0) < 0)
+		rc = errno == ENOENT ? 0 : -errno;
+	close(dfd);
+	if (rc == 1)
+		dev_prune_dirs(r, path);
+	return rc;
+}
+
+/* A parent that is missing (or not a directory we may walk) means there
+ * is nothing of ours to remove. */
+static int gone(int err)
+{
+	return err == -ENOENT || err == -ENOTDIR || err == -ELOOP;
+}
+
 int dev_remove_node(const struct dev_root *r, const char *path, mode_t type, dev_t dev)
 {
 	const char *base;
@@ -155,24 +177,16 @@ int dev_remove_node(const struct dev_root *r, const char *path, mode_t type, dev
 
 	dfd = dev_parent(r, path, 0, &base);
 	if (dfd < 0)
-		return dfd == -ENOENT || dfd == -ENOTDIR || dfd == -ELOOP ? 0 : dfd;
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		return gone(dfd) ? 0 : dfd;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		rc = errno == ENOENT ? 0 : -errno;
-		goto out;
-	}
-	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-		goto out;
-	if (type && ((st.st_mode & S_IFMT) != type || st.st_rdev != dev))
-		goto out;
-	if (unlinkat(dfd, base, 0) < 0) {
-		rc = errno == ENOENT ? 0 : -errno;
-		goto out;
-	}
-	rc = 1;
-out:
+	else if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		rc = 0;
+	else if (type && ((st.st_mode & S_IFMT) != type || st.st_rdev != dev))
+		rc = 0;		/* someone else's node now: not ours to remove */
+	else
+		return unlink_pruning(r, dfd, base, path);
 	close(dfd);
-	if (rc == 1)
-		dev_prune_dirs(r, path);
 	return rc;
 }
 
@@ -181,27 +195,19 @@ int dev_remove_link(const struct dev_root *r, const char *path, const char *targ
 	char cur[PATH_MAX];
 	const char *base;
 	ssize_t n;
-	int dfd, rc = 0;
+	int dfd, err;
 
 	dfd = dev_parent(r, path, 0, &base);
 	if (dfd < 0)
-		return dfd == -ENOENT || dfd == -ENOTDIR || dfd == -ELOOP ? 0 : dfd;
+		return gone(dfd) ? 0 : dfd;
 	n = readlinkat(dfd, base, cur, sizeof cur - 1);
-	if (n < 0) {
-		rc = errno == ENOENT || errno == EINVAL ? 0 : -errno;
-		goto out;
+	err = n < 0 ? errno : 0;
+	if (n >= 0) {
+		cur[n] = 0;
+		if (!strcmp(cur, target))
+			return unlink_pruning(r, dfd, base, path);
 	}
-	cur[n] = 0;
-	if (strcmp(cur, target))
-		goto out;
-	if (unlinkat(dfd, base, 0) < 0) {
-		rc = errno == ENOENT ? 0 : -errno;
-		goto out;
-	}
-	rc = 1;
-out:
 	close(dfd);
-	if (rc == 1)
-		dev_prune_dirs(r, path);
-	return rc;
+	/* EINVAL: not a link (someone else's file now) */
+	return err && err != ENOENT && err != EINVAL ? -err : 0;
 }
