@@ -34,3 +34,9 @@ if make -s -C "$top" B="$TMPD/min" BIN="$TMPD/min/uevbox" CONFIG=configs/minimal
 else
 	fail minimal_build "$(tail -n 5 "$TMPD/min.log")"
 fi
+
+# the README shows each applet's synopsis exactly as its --help does
+for a in $("$UEVBOX" --list); do
+	u=$("$UEVBOX" "$a" --help | head -n 1 | sed 's/^usage: //')
+	check "readme_synopsis_$a" grep -qF -- "$u" "$top/README.md"
+done
