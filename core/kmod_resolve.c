@@ -328,11 +328,27 @@ static int from_hits(struct run *r, struct kidx_res *res, const char *alias, int
 	return r->err;
 }
 
+/* One wildcard index's answer for name: 1 if it gave modules (added to
+ * f), 0 if not, -1 with r->err set on error. */
+static int from_index(struct run *r, const struct kidx *ix, const char *name, int builtin,
+		      struct found *f)
+{
+	struct kidx_res res = { 0 };
+	int k = kidx_wild(ix, name, &res);
+
+	if (k < 0 || (k > 0 && from_hits(r, &res, name, builtin, f) < 0)) {
+		kidx_res_free(&res);
+		r->err = r->err ? r->err : k;
+		return -1;
+	}
+	kidx_res_free(&res);
+	return f->n ? 1 : 0;
+}
+
 /* kmod_module_new_from_lookup: the first source that knows NAME wins. */
 static int lookup(struct run *r, const char *given, const char **aliasp, struct found *f)
 {
 	const struct modconf *c = &r->ctx->conf;
-	struct kidx_res res = { 0 };
 	const char *v;
 	char *name;
 	size_t i, len = strlen(given);
@@ -373,14 +389,9 @@ static int lookup(struct run *r, const char *given, const char **aliasp, struct 
 		}
 	}
 	if (!strncmp(name, "symbol:", 7) && r->ctx->ix[IX_SYMBOLS]) {
-		k = kidx_wild(r->ctx->ix[IX_SYMBOLS], name, &res);
-		if (k < 0 || (k > 0 && from_hits(r, &res, name, 0, f) < 0)) {
-			kidx_res_free(&res);
-			return r->err = r->err ? r->err : k;
-		}
-		kidx_res_free(&res);
-		if (f->n)
-			return 0;
+		k = from_index(r, r->ctx->ix[IX_SYMBOLS], name, 0, f);
+		if (k)
+			return k < 0 ? r->err : 0;
 	}
 	for (i = 0; i < c->ninstall; i++)
 		if (!strcmp(c->install[i].a, name)) {
@@ -399,14 +410,9 @@ static int lookup(struct run *r, const char *given, const char **aliasp, struct 
 			return o ? (r->err = push(&f->v, &f->n, &f->cap, o)) : r->err;
 		}
 	if (r->ctx->ix[IX_ALIAS]) {
-		k = kidx_wild(r->ctx->ix[IX_ALIAS], name, &res);
-		if (k < 0 || (k > 0 && from_hits(r, &res, name, 0, f) < 0)) {
-			kidx_res_free(&res);
-			return r->err = r->err ? r->err : k;
-		}
-		kidx_res_free(&res);
-		if (f->n)
-			return 0;
+		k = from_index(r, r->ctx->ix[IX_ALIAS], name, 0, f);
+		if (k)
+			return k < 0 ? r->err : 0;
 	}
 	if (r->ctx->ix[IX_BUILTIN]) {
 		k = kidx_get(r->ctx->ix[IX_BUILTIN], name, &v);
@@ -422,14 +428,8 @@ static int lookup(struct run *r, const char *given, const char **aliasp, struct 
 			return r->err;
 		}
 	}
-	if (r->ctx->ix[IX_BUILTIN_ALIAS]) {
-		k = kidx_wild(r->ctx->ix[IX_BUILTIN_ALIAS], name, &res);
-		if (k < 0 || (k > 0 && from_hits(r, &res, name, 1, f) < 0)) {
-			kidx_res_free(&res);
-			return r->err = r->err ? r->err : k;
-		}
-		kidx_res_free(&res);
-	}
+	if (r->ctx->ix[IX_BUILTIN_ALIAS])
+		from_index(r, r->ctx->ix[IX_BUILTIN_ALIAS], name, 1, f);
 	return r->err;
 }
 
