@@ -33,6 +33,21 @@ void unit_skip(const char *why, const char *file, int line)
 	case_skipped = 1;
 }
 
+void unit_put(const char *dir, const char *rel, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	f = fopen(p, "w");
+	if (!f) {
+		printf("  unit_put %s: cannot write\n", p);
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
 int unit_check_int(long long got, long long want, const char *expr, const char *file, int line)
 {
 	if (got != want) {

@@ -323,19 +323,6 @@ TEST(engq_no_pool_runs_inline)
 	eng_queue_free(&q);
 }
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	f = fopen(p, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 /* The real loader (kmod.h, not the fake) on a worker: a text index whose
  * module has an install command (modprobe.d), run with MODPROBE_MODULE
  * and waited for by pid in the worker while the loop reaps only its own
@@ -358,11 +345,11 @@ TEST(engq_pool_real_kmod_install_command)
 	mkdir(cd, 0755);
 	snprintf(cd, sizeof cd, "%s/etc/modprobe.d", dir);
 	mkdir(cd, 0755);
-	put(md, "modules.dep", "k/uvbi.ko:\n");
-	put(md, "modules.alias", "alias platform:uvbi* uvbi\n");
+	unit_put(md, "modules.dep", "k/uvbi.ko:\n");
+	unit_put(md, "modules.alias", "alias platform:uvbi* uvbi\n");
 	snprintf(line, sizeof line,
 		 "install uvbi sleep 0.2; echo $MODPROBE_MODULE > %s/ran\n", dir);
-	put(cd, "i.conf", line);
+	unit_put(cd, "i.conf", line);
 	o.moddir = md;
 	o.confroot = dir;
 	o.cmdline = "";

@@ -131,17 +131,13 @@ TEST(input_accelerometer_wheel)
 	CHECK_STR(classify(&i2c), "ID_INPUT POINTINGSTICK MOUSE");
 }
 
+/* a sysfs attribute as the kernel shows it: the value and a newline */
 static void put(const char *dir, const char *name, const char *val)
 {
-	char path[512];
-	FILE *f;
+	char line[512];
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fprintf(f, "%s\n", val);
-		fclose(f);
-	}
+	snprintf(line, sizeof line, "%s\n", val);
+	unit_put(dir, name, line);
 }
 
 TEST(input_sysfs_event_child)

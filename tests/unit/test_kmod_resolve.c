@@ -12,17 +12,6 @@
 #include "kmod.h"
 #include "unit.h"
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[256];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
-}
-
 struct buf {
 	char s[4096];
 	size_t n;
@@ -75,13 +64,13 @@ TEST(kmod_resolve_text_tree)
 	mkdir(conf, 0755);
 	snprintf(why, sizeof(why), "%s/k", md);
 	mkdir(why, 0755);
-	put(why, "a.ko", "");
-	put(why, "b.ko", "");
-	put(why, "c.ko", "");
-	put(why, "s.ko", "");
-	put(md, "modules.dep", "k/a.ko: k/b.ko k/c.ko\nk/b.ko: k/c.ko\nk/c.ko:\nk/s.ko:\n");
-	put(md, "modules.alias", "alias pci:v1d* a\nalias pci:v1d2 s\n");
-	put(conf, "x.conf", "options a p=1\nsoftdep b pre: s\nblacklist s\n");
+	unit_put(why, "a.ko", "");
+	unit_put(why, "b.ko", "");
+	unit_put(why, "c.ko", "");
+	unit_put(why, "s.ko", "");
+	unit_put(md, "modules.dep", "k/a.ko: k/b.ko k/c.ko\nk/b.ko: k/c.ko\nk/c.ko:\nk/s.ko:\n");
+	unit_put(md, "modules.alias", "alias pci:v1d* a\nalias pci:v1d2 s\n");
+	unit_put(conf, "x.conf", "options a p=1\nsoftdep b pre: s\nblacklist s\n");
 	o.moddir = md;
 	o.confroot = dir;
 	o.cmdline = "";
@@ -108,7 +97,7 @@ TEST(kmod_resolve_text_tree)
 	mkdir(conf, 0755);
 	snprintf(conf, sizeof(conf), "%s/sys/module/c", dir);
 	mkdir(conf, 0755);
-	put(conf, "initstate", "live\n");
+	unit_put(conf, "initstate", "live\n");
 	snprintf(conf, sizeof(conf), "%s/sys", dir);
 	o.sysfs = conf;
 	CHECK_INT(kmod_ctx_open(&ctx, &o, why, sizeof(why)), 0);

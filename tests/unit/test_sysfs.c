@@ -10,19 +10,6 @@
 #include "unit.h"
 #include "sysfs.h"
 
-static void put(const char *dir, const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/%s", dir, rel);
-	f = fopen(p, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 static void mk(const char *dir, const char *rel)
 {
 	char p[512];
@@ -40,15 +27,15 @@ static char *fake_tree(void)
 		return NULL;
 	mk(dir, "devices");
 	mk(dir, "devices/pci0000:00");
-	put(dir, "devices/pci0000:00/uevent", "");
+	unit_put(dir, "devices/pci0000:00/uevent", "");
 	mk(dir, "devices/pci0000:00/0000:00:01.0");
-	put(dir, "devices/pci0000:00/0000:00:01.0/uevent", "PCI_ID=1234:5678\nMODALIAS=pci:v1234\n");
+	unit_put(dir, "devices/pci0000:00/0000:00:01.0/uevent", "PCI_ID=1234:5678\nMODALIAS=pci:v1234\n");
 	mk(dir, "devices/pci0000:00/0000:00:01.0/power");	/* no uevent: not a device */
 	mk(dir, "devices/virtual");
 	mk(dir, "devices/virtual/mem");
 	mk(dir, "devices/virtual/mem/null");
-	put(dir, "devices/virtual/mem/null/uevent", "MAJOR=1\nMINOR=3\nDEVNAME=null\n");
-	put(dir, "devices/virtual/mem/null/dev", "1:3\n");
+	unit_put(dir, "devices/virtual/mem/null/uevent", "MAJOR=1\nMINOR=3\nDEVNAME=null\n");
+	unit_put(dir, "devices/virtual/mem/null/dev", "1:3\n");
 	/* a loop through a symlink must not be followed */
 	{
 		char p[512];
@@ -137,9 +124,9 @@ TEST(sysfs_read_attr_bounds)
 	CHECK_INT(sysfs_read_attr(dfd, "devices/virtual/mem/null/dev", buf, sizeof buf), 3);
 	CHECK_STR(buf, "1:3");	/* newline stripped */
 	/* exactly fits: 7 bytes + NUL (after the newline is counted) */
-	put(dir, "seven", "1234567");
+	unit_put(dir, "seven", "1234567");
 	CHECK_INT(sysfs_read_attr(dfd, "seven", buf, sizeof buf), 7);
-	put(dir, "eight", "12345678");
+	unit_put(dir, "eight", "12345678");
 	CHECK_INT(sysfs_read_attr(dfd, "eight", buf, sizeof buf), -EFBIG);
 	CHECK_INT(sysfs_read_attr(dfd, "missing", buf, sizeof buf), -ENOENT);
 	CHECK_INT(sysfs_read_attr(dfd, "devices/virtual/mem/null/subsystem", buf, sizeof buf), -ELOOP);

@@ -19,6 +19,9 @@ void unit_register(struct unit_case *c);
 int unit_check(int ok, const char *expr, const char *file, int line);
 int unit_check_int(long long got, long long want, const char *expr, const char *file, int line);
 void unit_skip(const char *why, const char *file, int line);
+/* Write text to DIR/REL (created or truncated), for fixture trees; a
+ * failure shows up as the case's own checks failing. */
+void unit_put(const char *dir, const char *rel, const char *text);
 int unit_check_str(const char *got, const char *want, const char *expr, const char *file, int line);
 
 #define TEST(n) \
