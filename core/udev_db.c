@@ -265,7 +265,10 @@ static int tag_file(struct udev_db *db, const char *tag, const char *id, int add
 	if ((r = mkdir_at(db->dirfd, path)) < 0)
 		return r;
 	snprintf(path, sizeof path, "tags/%s/%s", tag, id);
-	fd = openat(db->dirfd, path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+	/* an empty marker: only its existence counts, so never ask for write
+	 * access — rewriting an entry must work on the 0444 file it made
+	 * before, whoever we run as */
+	fd = openat(db->dirfd, path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (fd < 0)
 		return -errno;
 	close(fd);
