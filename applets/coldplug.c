@@ -10,16 +10,19 @@ APPLET(coldplug, "coldplug",
 "  -w         wait until the daemon has handled all of them: the SEQNUM of the\n"
 "             last triggered event is compared with ROOT/.uevd.seq, which uevd\n"
 "             keeps up to date (the SEQNUM up to which everything is handled)\n"
-"  -t SECONDS bound the wait (default 30); exit 1 on timeout\n"
+"  -t SECONDS bound the wait (default 30; with -R: no bound unless given);\n"
+"             exit 1 on timeout (-R first logs what is still pending)\n"
 "Replay mode:\n"
 "  -R         read each uevent file and apply the rules in process, like\n"
-"             mdev -s but complete (all devices, commands, modules)\n"
+"             mdev -s but complete (all devices, commands, modules): uevd's\n"
+"             engine, module loads on its worker threads; exit 1 if a step\n"
+"             failed (a driver answering ENODEV is said, not a failure)\n"
 "  -f CONF    mdev.conf rules for -R (default: the built-in rules)\n"
 "  -d MODDIR  module tree for MODALIAS loading with -R\n"
 "             (default /lib/modules/$(uname -r))\n"
 "  -i MS      after the walk, handle the devices it made appear (its module\n"
 "             loads bind drivers that add devices) until none has come for MS\n"
-"             milliseconds (default 1000; 0: do not wait)\n"
+"             milliseconds (default 1000; 0: stop when the walk's work is done)\n"
 "  -n         with -R: print each node, link, command and module, change nothing\n"
 "  -v         with -R: print each step as it is done\n"
 "Both:\n"
@@ -48,73 +51,81 @@ static void out_line(void *arg, const char *line)
 	puts(line);
 }
 
-static int replay(const char *sysfs, const char *root, const char *conf, const char *moddir,
-		  int idle_ms, int dry, int verbose)
+/* -R -n: what the walk would do, step by step, changing nothing. */
+static int replay_dry(const char *sysfs, const char *conf, const char *moddir)
 {
 	struct eng_daemon_cfg c;
 	struct rule_set rs;
 	struct dev_modules mods;
 	struct engine e;
 	struct eng_apply a;
-	struct nl_sock s;
-	int r, follow = 0;
+	int r;
 
 	memset(&c, 0, sizeof c);
 	c.conf = conf;
 	c.ids.etc = getenv("UEVBOX_ETC");
 	c.log = log_line;
-	r = eng_daemon_rules(&c, &rs);
-	if (r < 0)
+	if (eng_daemon_rules(&c, &rs) < 0)
 		return 1;
 	memset(&e, 0, sizeof e);
 	e.rules = &rs;
 	e.sysfs = sysfs;
 	e.mods = &mods;
+	e.root.fd = -1;
 	dev_modules_open(&mods, moddir);
-	if (dry) {
-		e.root.fd = -1;
-	} else if ((r = dev_root_open(&e.root, root)) < 0) {
-		rule_free(&rs);
-		return msg_errno(r, "%s", root);
-	}
 	memset(&a, 0, sizeof a);
 	a.eng = &e;
-	a.dry = dry;
-	a.verbose = verbose;
+	a.dry = 1;
 	a.out = out_line;
 	a.log = log_line;
-	/* the socket first, so no device the walk makes appear is missed */
-	if (!dry && idle_ms > 0) {
-		if ((r = cold_watch_open(&s)) < 0)
-			msg_errno(r, "uevent socket: not following new devices");
-		else if ((r = eng_apply_follow_begin(&a)) < 0)
-			nl_close(&s);
-		follow = r >= 0;
-	}
 	r = eng_apply_sysfs(&a, sysfs);
-	if (r >= 0 && follow && (r = eng_apply_follow(&a, &s, idle_ms)) < 0)
-		msg_errno(r, "following new devices");
-	if (follow) {
-		eng_apply_follow_end(&a);
-		nl_close(&s);
-	}
 	fflush(stdout);
 	if (r < 0)
 		msg_errno(r, "%s", sysfs);
-	msg("%u device(s), %u step(s)%s, %u failed, %u unsafe name(s) refused",
-	    a.events, a.steps, dry ? " (dry run: nothing changed)" : "", a.failed, a.unsafe);
-	if (follow)
-		msg("%u event(s) followed after the walk", a.followed);
-	if (!dry)
-		dev_root_close(&e.root);
+	msg("%u device(s), %u step(s) (dry run: nothing changed), %u unsafe name(s) refused",
+	    a.events, a.steps, a.unsafe);
+	dev_modules_close(&mods);
 	rule_free(&rs);
-	return r < 0 || a.failed ? 1 : 0;
+	return r < 0 ? 1 : 0;
+}
+
+/* -R: the daemon's engine with its coldplug walk, exiting once all is
+ * done.  The socket is open before the walk, so the devices its module
+ * loads make appear are handled too; loads run on the module workers
+ * while the walk goes on. */
+static int replay(const char *sysfs, const char *root, const char *conf, const char *moddir,
+		  int idle_ms, int timeout, int verbose)
+{
+	struct eng_daemon_cfg c;
+	struct eng_daemon_stats st = { 0 };
+	int r;
+
+	memset(&c, 0, sizeof c);
+	c.conf = conf;
+	c.ids.etc = getenv("UEVBOX_ETC");
+	c.root = root;
+	c.sysfs = sysfs;
+	c.moddir = moddir;
+	c.coldplug = 1;
+	c.verbose = verbose;
+	c.ready_fd = -1;
+	c.idle_exit_ms = idle_ms > 0 ? (unsigned)idle_ms : 1;
+	c.max_ms = (unsigned)timeout * 1000;
+	c.stats = &st;
+	c.log = log_line;
+	c.out = out_line;
+	r = eng_daemon_run(&c);
+	if (r < 0)
+		return msg_errno(r, "%s", root);
+	msg("%lu event(s) handled, %llu module load(s), %lu step(s) failed%s",
+	    st.events, st.loads, st.failed, st.timed_out ? ", gave up (-t)" : "");
+	return st.failed || st.timed_out ? 1 : 0;
 }
 
 static int coldplug_main(int argc, char **argv)
 {
 	const char *sysfs = "/sys", *root = "/dev", *conf = NULL, *moddir = NULL;
-	int opt, wait = 0, rep = 0, dry = 0, verbose = 0, timeout = 30, idle_ms = 1000, r;
+	int opt, wait = 0, rep = 0, dry = 0, verbose = 0, timeout = 30, idle_ms = 1000, rep_timeout = 0, r;
 	unsigned long long v;
 	unsigned failed = 0;
 	char uuid[37], last[PATH_MAX];
@@ -128,7 +139,7 @@ static int coldplug_main(int argc, char **argv)
 		case 't':
 			if (parse_uint(optarg, 86400, &v) || !v)
 				return usage_error("-t %s: want 1..86400 seconds", optarg);
-			timeout = (int)v;
+			timeout = rep_timeout = (int)v;
 			break;
 		case 'R': rep = 1; break;
 		case 'r': root = optarg; break;
@@ -150,8 +161,10 @@ static int coldplug_main(int argc, char **argv)
 		return usage_error("-w waits for a daemon: not with -R");
 	if (!rep && (dry || conf || moddir))
 		return usage_error("-n, -f and -d go with -R");
+	if (rep && dry)
+		return replay_dry(sysfs, conf, moddir);
 	if (rep)
-		return replay(sysfs, root, conf, moddir, idle_ms, dry, verbose);
+		return replay(sysfs, root, conf, moddir, idle_ms, rep_timeout, verbose);
 
 	if ((r = cold_uuid(uuid)) < 0)
 		return msg_errno(r, "uuid");

@@ -2,7 +2,7 @@
 #include "applet.h"
 
 APPLET(uevd, "uevd",
-"[-f CONF] [-r ROOT] [-s SYSFS] [-d MODDIR] [-C] [-n] [-N] [-O GROUPS] [-U] [-u RUNDIR] [-b BYTES] [-D FD] [-F FWDIR] [-v]",
+"[-f CONF] [-r ROOT] [-s SYSFS] [-d MODDIR] [-C] [-n] [-N] [-O GROUPS] [-U] [-u RUNDIR] [-b BYTES] [-D FD] [-F FWDIR] [-W N] [-v]",
 "Listen for kernel uevents and keep device nodes, links, commands and modules\n"
 "in step with them, following mdev.conf rules.\n"
 "\n"
@@ -24,12 +24,14 @@ APPLET(uevd, "uevd",
 "  -b BYTES   socket receive buffer (default 64 MiB)\n"
 "  -D FD      write a newline to FD when ready, then close it\n"
 "  -F FWDIR   firmware fallback: feed FWDIR/$FIRMWARE to the kernel loader\n"
+"  -W N       threads loading modules (default 4)\n"
 "  -v         log every event and step\n"
 "\n"
 "Owner and group names come from /etc/passwd and /etc/group ($UEVBOX_ETC\n"
 "overrides the directory).  ROOT/.uevd.seq holds the SEQNUM up to which every\n"
 "event is handled (coldplug -w waits on it).  On a receive overflow uevd logs\n"
-"the loss and resyncs from sysfs.  SIGHUP reloads the rules; SIGTERM exits.\n");
+"the loss and resyncs from sysfs.  SIGHUP reloads the rules; SIGUSR1 logs what\n"
+"the queue holds; SIGTERM exits.\n");
 
 #include <errno.h>
 #include <stdio.h>
@@ -88,7 +90,7 @@ static int uevd_main(int argc, char **argv)
 	memset(&pc, 0, sizeof pc);
 	pc.rundir = "/run/udev";
 	pc.log = log_line;
-	while ((opt = getopt(argc, argv, ":f:r:s:d:CnNO:Uu:b:D:F:v")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:r:s:d:CnNO:Uu:b:D:F:W:v")) != -1) {
 		switch (opt) {
 		case 'f': c.conf = optarg; break;
 		case 'r': c.root = optarg; break;
@@ -114,6 +116,11 @@ static int uevd_main(int argc, char **argv)
 			c.ready_fd = (int)v;
 			break;
 		case 'F': c.fwdir = optarg; break;
+		case 'W':
+			if (parse_uint(optarg, 64, &v) || !v)
+				return usage_error("-W %s: want 1..64 threads", optarg);
+			c.module_workers = (unsigned)v;
+			break;
 		case 'v': c.verbose = 1; break;
 		default: return bad_option(opt);
 		}

@@ -102,3 +102,48 @@ int dev_modules_describe(struct dev_modules *m, const char *modalias, char *buf,
 		return -ENOSYS;
 	return kmod_resolve(m->ctx, modalias, NULL, LOAD_FLAGS, add_name, &n);
 }
+
+struct tops {
+	char *buf;
+	size_t size, len;
+	int n, full;
+};
+
+static int add_top(const struct kmod_action *a, void *arg)
+{
+	struct tops *t = arg;
+	size_t l = strlen(a->name) + 1;
+
+	if (!a->top || a->kind == KMOD_ACT_PRESENT || a->kind == KMOD_ACT_BUILTIN)
+		return 0;
+	if (t->len + l > t->size) {
+		t->full = 1;
+		return 0;
+	}
+	memcpy(t->buf + t->len, a->name, l);
+	t->len += l;
+	t->n++;
+	return 0;
+}
+
+int dev_modules_tops(struct dev_modules *m, const char *modalias, char *buf, size_t size)
+{
+	struct tops t = { buf, size, 0, 0, 0 };
+	int r;
+
+	if (!modalias || !*modalias)
+		return -EINVAL;
+	if (!m || !m->ctx || m->test_load)
+		return -ENOSYS;
+	r = kmod_resolve(m->ctx, modalias, NULL, LOAD_FLAGS, add_top, &t);
+	if (r < 0 && r != -EEXIST)
+		return r;
+	return t.full ? -ENOSPC : t.n;
+}
+
+int dev_modules_load_name(struct dev_modules *m, const char *name)
+{
+	if (!m || !m->ctx)
+		return -ENOSYS;
+	return kmod_load_alias(m->ctx, name, NULL, LOAD_FLAGS, NULL, NULL);
+}

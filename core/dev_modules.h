@@ -39,6 +39,18 @@ const char *dev_modules_why(const struct dev_modules *m);
  * several threads at once (the context is read-only after open). */
 int dev_modules_load(struct dev_modules *m, const char *modalias);
 
+/* The modules modalias resolves to that are not loaded yet (not their
+ * dependencies), as consecutive NUL-terminated names in buf: so that a
+ * caller with several threads can load the matches of a many-module alias
+ * (a CPU's features match a dozen) side by side instead of one after the
+ * other.  Returns how many, -ENOSPC when buf is too small, -ENOSYS
+ * without an index, or the resolver's -errno. */
+int dev_modules_tops(struct dev_modules *m, const char *modalias, char *buf, size_t size);
+
+/* Load one module found by dev_modules_tops, by name, as
+ * dev_modules_load would as part of its alias. */
+int dev_modules_load_name(struct dev_modules *m, const char *name);
+
 /* For dry runs: the names of the modules a load would insert, space
  * separated ("" when nothing new), in load order.  Same returns. */
 int dev_modules_describe(struct dev_modules *m, const char *modalias, char *buf, size_t size);

@@ -53,7 +53,8 @@ struct daemon {
 	unsigned gen;
 	struct known *known[KNOWN_BUCKETS];
 	int modules_warned;
-	unsigned long events, rejected, overflows, resyncs, lost;
+	unsigned long events, rejected, overflows, resyncs, lost, failed;
+	long long last_active;	/* ms: the last event read or load finished */
 	char buf[UEV_MAX_VARS * 512 + 4096];	/* one datagram */
 	char kbuf[UEV_MAX_VARS * 512 + 4096];	/* its kernel form for -O */
 	char rbuf[UEV_MAX_VARS * 512 + 64];	/* a synthesized remove */
@@ -214,6 +215,12 @@ static void step_cb(void *arg, const struct eng_plan *p, const struct eng_step *
 		d->modules_warned = 1;
 		return;
 	}
+	/* a driver that finds nothing to drive (a CPU-frequency driver on
+	 * another vendor's CPU, EDAC without the hardware) answers ENODEV:
+	 * said, but not a failure of the device manager */
+	if ((r < 0 && !(s->kind == ES_MODALIAS && (r == -ENODEV || r == -ENXIO || r == -EBUSY))) ||
+	    (s->kind == ES_CMD && r))
+		d->failed++;
 	if (!r && !d->cfg->verbose)
 		return;
 	if (r >= 0 && s->kind != ES_CMD && !d->cfg->verbose)
@@ -279,6 +286,8 @@ static void handle(struct daemon *d, const struct uevent *ev)
 
 /* ---- resync ---- */
 
+static void read_socket(struct daemon *d, int limit);
+
 static int replay_cb(void *arg, const struct uevent *ev, const char *buf, size_t len)
 {
 	struct daemon *d = arg;
@@ -288,10 +297,14 @@ static int replay_cb(void *arg, const struct uevent *ev, const char *buf, size_t
 	k = *kfind(d, ev->devpath);
 	if (k)
 		k->gen = d->gen;
+	/* keep the module workers fed while the walk goes on: a finished
+	 * load hands its worker to the next device now, not after the walk;
+	 * and take the devices loads made appear now (a PCI driver's virtio
+	 * or USB children), not after a walk that may take a second */
+	eng_queue_pool_done(&d->q);
+	read_socket(d, 64);
 	return 0;
 }
-
-static void read_socket(struct daemon *d, int limit);
 
 static void resync(struct daemon *d)
 {
@@ -464,8 +477,8 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 	struct eng_queue_ops ops = { step_cb, done_cb, NULL };
 	struct daemon *d;
 	sigset_t set;
-	int r, term = 0;
-	long long term_at = 0;
+	int r, term = 0, timed_out = 0;
+	long long term_at = 0, started = now_ms();
 
 	d = calloc(1, sizeof *d);
 	if (!d)
@@ -479,6 +492,7 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGPIPE);
@@ -526,7 +540,7 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 		else if (cfg->verbose)
 			logf_(d, "%u module worker(s)", w);
 	}
-	if (!cfg->dry) {
+	if (!cfg->dry && !cfg->idle_exit_ms) {	/* nobody settles on a coldplug -R */
 		d->seqfd = openat(d->eng.root.fd, ENG_SEQ_FILE,
 				  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (d->seqfd < 0)
@@ -543,6 +557,7 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 		if (r < 0)
 			logf_(d, "coldplug: %s: %s", cfg->sysfs, strerror(-r));
 	}
+	d->last_active = now_ms();
 	if (cfg->ready_fd >= 0) {
 		if (write(cfg->ready_fd, "\n", 1) != 1)
 			logf_(d, "readiness fd %d: %s", cfg->ready_fd, strerror(errno));
@@ -565,6 +580,24 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 			}
 			timeout = (int)(d->resync_due - t);
 		}
+		if (d->cfg->max_ms && !term && t >= started + d->cfg->max_ms) {
+			char line[PATH_MAX + 512];
+
+			eng_queue_describe(&d->q, line, sizeof line);
+			logf_(d, "giving up after %u ms: %s", d->cfg->max_ms, line);
+			timed_out = 1;
+			break;
+		}
+		if (d->cfg->max_ms && (timeout < 0 || started + d->cfg->max_ms - t < timeout))
+			timeout = (int)(started + d->cfg->max_ms - t);
+		if (d->cfg->idle_exit_ms && !term && !d->q.njobs && !eng_queue_busy(&d->q)) {
+			long long left = d->last_active + d->cfg->idle_exit_ms - t;
+
+			if (left <= 0)
+				break;	/* coldplug -R: all done, nothing new came */
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
 		if (term) {
 			/* commands get until term_at; module loads cannot be
 			 * interrupted, eng_queue_free waits for them */
@@ -585,24 +618,39 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 					reap(d);
 				else if (si.ssi_signo == SIGHUP)
 					reload(d);
+				else if (si.ssi_signo == SIGUSR1) {
+					char line[PATH_MAX + 512];
+
+					eng_queue_describe(&d->q, line, sizeof line);
+					logf_(d, "SIGUSR1: %s", line);
+				}
 				else if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && !term) {
 					term = 1;
 					term_at = now_ms() + 5000;	/* let running commands end */
 				}
 			}
 		}
-		if (n > 0 && (pfd[1].revents & POLLIN))
-			eng_queue_pool_done(&d->q);
-		if (!term && n > 0 && (pfd[2].revents & POLLIN))
+		if (n > 0 && (pfd[1].revents & POLLIN) && eng_queue_pool_done(&d->q))
+			d->last_active = now_ms();
+		if (!term && n > 0 && (pfd[2].revents & POLLIN)) {
 			read_socket(d, RECV_BATCH);
+			d->last_active = now_ms();
+		}
 		write_settled(d);
 	}
 	if (d->q.mod_running)
 		logf_(d, "exiting: waiting for %u module load(s) in flight", d->q.mod_running);
-	logf_(d, "exiting: %lu event(s), %lu rejected, %lu overflow(s), %lu resync(s), "
-		 "%llu command(s), %llu module load(s) on workers", d->events, d->rejected,
-	      d->overflows, d->resyncs, (unsigned long long)d->q.spawned,
-	      (unsigned long long)d->q.mod_started);
+	if (!cfg->idle_exit_ms)
+		logf_(d, "exiting: %lu event(s), %lu rejected, %lu overflow(s), %lu resync(s), "
+			 "%llu command(s), %llu module load(s) on workers", d->events, d->rejected,
+		      d->overflows, d->resyncs, (unsigned long long)d->q.spawned,
+		      (unsigned long long)d->q.mod_started);
+	if (cfg->stats) {
+		cfg->stats->events = d->events;
+		cfg->stats->failed = d->failed;
+		cfg->stats->timed_out = timed_out;
+		cfg->stats->loads = d->q.mod_started;
+	}
 	r = 0;
 out:
 	if (d->q.slots)

@@ -42,6 +42,13 @@ struct eng_plan;
 #define ENG_DEFAULT_RCVBUF (64 << 20)
 #define ENG_DEFAULT_MODULE_WORKERS 4
 
+struct eng_daemon_stats {
+	unsigned long events;		/* kernel events and replayed devices */
+	unsigned long failed;		/* steps that failed (logged each) */
+	int timed_out;			/* max_ms passed with work left */
+	unsigned long long loads;	/* MODALIAS loads run on workers */
+};
+
 struct eng_daemon_cfg {
 	const char *conf;		/* NULL: built-in rules */
 	struct rule_ids ids;
@@ -58,6 +65,14 @@ struct eng_daemon_cfg {
 	unsigned max_children;		/* 0: 8 */
 	unsigned module_workers;	/* threads loading modules; 0: 4 */
 	unsigned resync_ms;		/* minimum between resyncs; 0: 2000 */
+	/* 0: run until a signal.  Else exit once nothing is queued or in
+	 * flight and no event came for this long (coldplug -R: the walk's
+	 * loads, the devices they make appear, their loads...) */
+	unsigned idle_exit_ms;
+	/* with idle_exit_ms: give up after this long even if work remains,
+	 * logging what the queue still holds (0: no limit) */
+	unsigned max_ms;
+	struct eng_daemon_stats *stats;	/* filled at a clean exit; may be NULL */
 	void (*log)(void *arg, const char *line);
 	void (*out)(void *arg, const char *line);
 	/* optional: called once an event is completely handled (nodes,

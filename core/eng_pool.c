@@ -8,19 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dev_modules.h"
 #include "eng_pool.h"
 
 /* kmod_resolve keeps an 8 KiB arena and gunzip a 64 KiB buffer on the
  * stack; musl's default thread stack (128 KiB) is too tight for both */
 #define POOL_STACK (512u << 10)
+/* names of one alias's modules (fan_out): 56 bytes each at most */
+#define FAN_NAMES 2048
+/* CPU-feature loads have ENG_POOL_LOW_WORKERS threads of their own
+ * (besides `workers`), so they start at once and soak up whatever CPU the
+ * device loads leave, at this nice value */
+#define LOW_NICE 19
+
+struct reqlist {
+	struct eng_pool_req *head, *tail;
+};
 
 struct eng_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct eng_pool_req *todo_head, *todo_tail;
-	struct eng_pool_req *done_head, *done_tail;
+	struct reqlist todo[2];		/* [0] devices' loads, [1] CPU features' */
+	struct reqlist done;
 	int stop;
 	int efd;
 	const struct engine *eng;
@@ -28,46 +41,181 @@ struct eng_pool {
 	pthread_t th[];
 };
 
-static void *worker(void *arg)
+static void list_push(struct reqlist *l, struct eng_pool_req *r)
 {
-	struct eng_pool *p = arg;
-	struct eng_pool_req *r;
+	r->next = NULL;
+	if (l->tail)
+		l->tail->next = r;
+	else
+		l->head = r;
+	l->tail = r;
+}
+
+/* Put the chain first..last (linked by next) at the front of l. */
+static void list_push_front(struct reqlist *l, struct eng_pool_req *first, struct eng_pool_req *last)
+{
+	last->next = l->head;
+	if (!l->head)
+		l->tail = last;
+	l->head = first;
+}
+
+static struct eng_pool_req *list_pop(struct reqlist *l)
+{
+	struct eng_pool_req *r = l->head;
+
+	if (r && !(l->head = r->next))
+		l->tail = NULL;
+	return r;
+}
+
+/* A CPU's modalias ("cpu:type:x86,...:feature:...") matches the modules
+ * for its features: crypto and hash implementations, kvm.  No device
+ * waits for them and they are the heaviest loads of a coldplug (kvm alone
+ * is 2 MiB of relocations; crypto self-tests at init).  They go to
+ * threads of their own at the lowest priority: started at once (a big one
+ * started last would be the tail of the whole coldplug), yet running only
+ * on the CPU time the device chains leave idle. */
+static int is_low(const char *alias)
+{
+	return !strncmp(alias, "cpu:", 4);
+}
+
+/* Under p->mu: one part of r (a request or one of its module parts) ended
+ * with res; 1 when that was the last part, and r is done.  Results add up
+ * like kmod_resolve's: the first error wins, else the count of modules. */
+static int part_done(struct eng_pool_req *r, int res)
+{
+	if (res < 0 && res != -ENOENT && r->result >= 0)
+		r->result = res;
+	else if (res > 0 && r->result >= 0)
+		r->result += res;
+	return --r->pending == 0;
+}
+
+/* Split r's alias into its not-yet-loaded modules and queue all but the
+ * first as parts, ahead of whole requests of its priority: a many-module
+ * alias then loads on every idle worker.  Returns the first module's name
+ * to load here, or NULL to load the alias whole (one module, or nothing to
+ * split). */
+static const char *fan_out(struct eng_pool *p, struct eng_pool_req *r, char *names, size_t size)
+{
+	struct eng_pool_req *parts = NULL, *last = NULL;
+	const char *n;
+	int k, i;
+
+	k = dev_modules_tops(p->eng->mods, r->alias, names, size);
+	if (k < 2)
+		return NULL;
+	n = names + strlen(names) + 1;
+	for (i = 1; i < k; i++, n += strlen(n) + 1) {
+		struct eng_pool_req *c = calloc(1, sizeof *c);
+
+		if (!c || !(c->alias = strdup(n))) {
+			free(c);
+			break;
+		}
+		c->parent = r;
+		c->low = r->low;
+		if (last)
+			last->next = c;
+		else
+			parts = c;
+		last = c;
+	}
+	if (i < k) {	/* out of memory: load it whole, here */
+		while (parts) {
+			struct eng_pool_req *c = parts;
+
+			parts = c->next;
+			eng_pool_req_free(c);
+		}
+		return NULL;
+	}
+	pthread_mutex_lock(&p->mu);
+	r->pending = k;
+	list_push_front(&p->todo[r->low], parts, last);
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return names;
+}
+
+/* Load one request or part; returns the part's result for part_done and
+ * the request it belongs to in *whole. */
+static int run(struct eng_pool *p, struct eng_pool_req *r, struct eng_pool_req **whole,
+	       char *names, size_t size)
+{
+	struct eng_step s;
+	const char *name;
+
+	if (r->parent) {	/* one module of a split alias */
+		int res = dev_modules_load_name(p->eng->mods, r->alias);
+
+		*whole = r->parent;
+		eng_pool_req_free(r);
+		return res;
+	}
+	*whole = r;
+	if ((name = fan_out(p, r, names, size)))
+		return dev_modules_load_name(p->eng->mods, name);
+	memset(&s, 0, sizeof s);
+	s.kind = ES_MODALIAS;
+	s.target = r->alias;
+	r->pending = 1;
+	return eng_step_run(p->eng, NULL, &s);
+}
+
+/* The loop of one worker: low workers take only CPU-feature requests and
+ * stay niced; the others only device requests (a device worker that took
+ * a long CPU load would make the next device wait). */
+static void work(struct eng_pool *p, int low)
+{
+	struct reqlist *todo = &p->todo[low];
+	struct eng_pool_req *r, *whole;
+	char names[FAN_NAMES];
 	uint64_t one = 1;
 
+	/* per thread on Linux; failing leaves the priority as it was */
+	if (low)
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LOW_NICE);
 	for (;;) {
-		struct eng_step s;
+		int res, last;
 
 		pthread_mutex_lock(&p->mu);
-		while (!p->todo_head && !p->stop)
+		while (!todo->head && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
-		r = p->todo_head;
-		if (!r) {		/* stopping and nothing left */
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		p->todo_head = r->next;
-		if (!p->todo_head)
-			p->todo_tail = NULL;
+		r = list_pop(todo);
 		pthread_mutex_unlock(&p->mu);
+		if (!r)		/* stopping and nothing left */
+			return;
 
-		memset(&s, 0, sizeof s);
-		s.kind = ES_MODALIAS;
-		s.target = r->alias;
-		r->result = eng_step_run(p->eng, NULL, &s);
+		res = run(p, r, &whole, names, sizeof names);
 
-		r->next = NULL;
 		pthread_mutex_lock(&p->mu);
-		if (p->done_tail)
-			p->done_tail->next = r;
-		else
-			p->done_head = r;
-		p->done_tail = r;
+		last = part_done(whole, res);
+		if (last) {
+			if (whole->result == -ENOENT)
+				whole->result = 0;	/* no module for it: fine */
+			list_push(&p->done, whole);
+		}
 		pthread_mutex_unlock(&p->mu);
 		/* an eventfd write fails only on counter overflow (2^64-1) */
-		if (write(p->efd, &one, sizeof one) < 0) {
+		if (last && write(p->efd, &one, sizeof one) < 0) {
 			/* nothing to do: the counter is already non-zero */
 		}
 	}
+}
+
+static void *worker(void *arg)
+{
+	work(arg, 0);
+	return NULL;
+}
+
+static void *low_worker(void *arg)
+{
+	work(arg, 1);
+	return NULL;
 }
 
 int eng_pool_start(struct eng_pool **out, const struct engine *eng, unsigned workers)
@@ -81,7 +229,7 @@ int eng_pool_start(struct eng_pool **out, const struct engine *eng, unsigned wor
 	*out = NULL;
 	if (!workers)
 		workers = 1;
-	p = calloc(1, sizeof *p + workers * sizeof p->th[0]);
+	p = calloc(1, sizeof *p + (workers + ENG_POOL_LOW_WORKERS) * sizeof p->th[0]);
 	if (!p)
 		return -ENOMEM;
 	p->eng = eng;
@@ -101,8 +249,8 @@ int eng_pool_start(struct eng_pool **out, const struct engine *eng, unsigned wor
 	/* signals belong to the loop (signalfd): workers inherit a full mask */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (i = 0; i < workers; i++) {
-		err = pthread_create(&p->th[i], &attr, worker, p);
+	for (i = 0; i < workers + ENG_POOL_LOW_WORKERS; i++) {
+		err = pthread_create(&p->th[i], &attr, i < workers ? worker : low_worker, p);
 		if (err)
 			break;
 		p->nthreads++;
@@ -131,13 +279,11 @@ int eng_pool_submit(struct eng_pool *p, void *tag, const char *alias)
 		return -ENOMEM;
 	}
 	r->tag = tag;
+	r->low = is_low(r->alias);
 	pthread_mutex_lock(&p->mu);
-	if (p->todo_tail)
-		p->todo_tail->next = r;
-	else
-		p->todo_head = r;
-	p->todo_tail = r;
-	pthread_cond_signal(&p->cv);
+	list_push(&p->todo[r->low], r);
+	/* broadcast: a low-only worker woken for a device request would sleep on */
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
 }
@@ -153,8 +299,8 @@ struct eng_pool_req *eng_pool_collect(struct eng_pool *p)
 		/* EAGAIN: nothing signalled; the list may still hold some */
 	}
 	pthread_mutex_lock(&p->mu);
-	r = p->done_head;
-	p->done_head = p->done_tail = NULL;
+	r = p->done.head;
+	p->done.head = p->done.tail = NULL;
 	pthread_mutex_unlock(&p->mu);
 	return r;
 }
@@ -180,7 +326,7 @@ void eng_pool_stop(struct eng_pool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->th[i], NULL);
-	for (r = p->done_head; r; r = n) {
+	for (r = p->done.head; r; r = n) {
 		n = r->next;
 		eng_pool_req_free(r);
 	}

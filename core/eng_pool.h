@@ -1,7 +1,12 @@
 /* eng_pool.h — a few worker threads that run MODALIAS steps for the
  * daemon queue (eng_queue.h), so a slow module load never stops the event
  * loop.  Submissions and completions are made by one thread (the loop);
- * workers only run eng_step_run() on a private copy of the step.  A
+ * workers only run eng_step_run() on a private copy of the step.  An
+ * alias that resolves to several modules not loaded yet (a CPU's feature
+ * modalias matches a dozen) is split: its modules load on every idle
+ * worker, ahead of whole requests, and the request completes with the last.
+ * A CPU's modalias ("cpu:...", whose modules no device waits for) loads
+ * on threads of its own (ENG_POOL_LOW_WORKERS more) at nice 19.  A
  * finished request is put on the done list and the eventfd becomes
  * readable: the loop then calls eng_pool_collect().  The caller bounds
  * what is in flight (at most `workers` requests: eng_queue does), so the
@@ -21,11 +26,20 @@
 
 struct eng_pool;
 
+/* threads for CPU-feature requests, on top of `workers` */
+#define ENG_POOL_LOW_WORKERS 2
+
 struct eng_pool_req {
 	struct eng_pool_req *next;
 	void *tag;		/* the caller's (eng_queue: its job) */
 	char *alias;		/* private copy: no pointer into the caller's data */
 	int result;		/* eng_step_run's answer */
+	/* inside the pool: a request whose alias matches several modules is
+	 * split into parts (one module each, parent set) that any worker
+	 * takes; it is done when its last part is */
+	struct eng_pool_req *parent;
+	int pending;
+	int low;		/* a CPU's features: after devices, niced */
 };
 
 /* Start `workers` threads (all signals blocked in them) running steps of

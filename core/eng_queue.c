@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "eng_pool.h"
+#include <stdio.h>
 #include "eng_queue.h"
 
 struct eng_job {
@@ -297,7 +298,9 @@ int eng_queue_pool(struct eng_queue *q, unsigned workers)
 	r = eng_pool_start(&q->pool, q->eng, workers);
 	if (r < 0)
 		return r;
-	q->mod_max = workers;
+	/* the CPU-feature threads come on top: a long kvm load there must
+	 * not take one of the device loads' places */
+	q->mod_max = workers + ENG_POOL_LOW_WORKERS;
 	return 0;
 }
 
@@ -351,4 +354,33 @@ uint64_t eng_queue_settled(const struct eng_queue *q)
 			break;
 		}
 	return low ? low - 1 : q->last_seq;
+}
+
+static unsigned wait_len(const struct eng_job *j)
+{
+	unsigned n = 0;
+
+	for (; j; j = j->next_wait)
+		n++;
+	return n;
+}
+
+void eng_queue_describe(const struct eng_queue *q, char *buf, size_t size)
+{
+	const struct eng_job *j = q->all_head;
+	int n;
+
+	n = snprintf(buf, size, "%zu job(s); %u command(s) and %u module load(s) running; "
+		     "%u waiting for a command slot, %u for a module worker",
+		     q->njobs, q->running, q->mod_running, wait_len(q->wait_head),
+		     wait_len(q->mwait_head));
+	if (j && n > 0 && (size_t)n < size) {
+		char step[256] = "done";
+
+		if (j->step < j->plan->nsteps)
+			eng_step_str(&j->plan->steps[j->step], step, sizeof step);
+		snprintf(buf + n, size - (size_t)n, "; oldest: %s %s, step %u of %u (%s)%s",
+			 j->plan->action, j->plan->devpath, j->step + 1, j->plan->nsteps, step,
+			 j->pid > 0 ? ", command running" : "");
+	}
 }

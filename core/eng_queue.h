@@ -99,4 +99,8 @@ unsigned eng_queue_busy(const struct eng_queue *q);
 /* Every event with SEQNUM <= this is completely handled (0 = none yet). */
 uint64_t eng_queue_settled(const struct eng_queue *q);
 
+/* One line on what the queue holds (SIGUSR1 in the daemon: what is it
+ * waiting for?). */
+void eng_queue_describe(const struct eng_queue *q, char *buf, size_t size);
+
 #endif

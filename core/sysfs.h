@@ -11,10 +11,13 @@
  * -errno; -EFBIG if the attribute did not fit. */
 ssize_t sysfs_read_attr(int dirfd, const char *name, char *buf, size_t size);
 
-/* Walk SYSFS/devices depth-first, parents before children, and call cb for
- * every directory that has a `uevent` file, with its DEVPATH ("/devices/…")
- * and an fd of the directory (valid only during the call).  Symlinks are
- * not followed.  A non-zero cb return stops the walk and is returned. */
+/* Call cb for every device, parents before children, with its DEVPATH
+ * ("/devices/…") and an fd of its directory (valid only during the call).
+ * The devices are those SYSFS/bus/X/devices/ and SYSFS/class/X/ link to
+ * (every device with a subsystem), in DEVPATH order; a tree with neither
+ * bus/ nor class/ (a test fixture) is walked from SYSFS/devices instead,
+ * every directory with a `uevent` file, never following symlinks.  A
+ * non-zero cb return stops the walk and is returned. */
 typedef int (*sysfs_walk_cb)(const char *devpath, int dirfd, void *arg);
 int sysfs_walk_devices(const char *sysfs, sysfs_walk_cb cb, void *arg);
 

@@ -14,7 +14,8 @@ mkdir -p "$R"
 "$UEVBOX" coldplug -R -r "$R" 2> "$TMPD/err"; rc=$?
 expect_eq "-R exit" "$rc" 0
 expect_eq "-R: null from the built-in rules" "$(stat -c '%F %t:%T %a %u:%g' "$R/null")" "character special file 1:3 666 0:0"
-check "-R: summary line" grep -q "device(s)" "$TMPD/err"
+check "-R: summary line" grep -q "event(s) handled, .* module load(s), 0 step(s) failed" "$TMPD/err"
+check "-R: no settle file (nobody waits on a replay)" test ! -e "$R/.uevd.seq"
 if [ -d "/lib/modules/$(uname -r)" ]; then
 	check "-R: MODALIAS without a stated no-op" sh -c "! grep -q 'module loading unavailable' '$TMPD/err'"
 else
@@ -43,6 +44,7 @@ if command -v depmod >/dev/null && command -v gcc >/dev/null; then
 	depmod -b "$TMPD/mods" 9.9 2>/dev/null
 	printf 'MODALIAS=platform:uvbfix\n' > "$S/devices/platform/uvbfix/uevent"
 	ln -s ../../../bus/platform "$S/devices/platform/uvbfix/subsystem"
+	sysfs_index "$S"
 	"$UEVBOX" coldplug -R -n -s "$S" -d "$TMPD/mods/lib/modules/9.9" > "$TMPD/mod.out" 2> "$TMPD/mod.err"
 	check "-R -n -d: modules named, dependencies first" \
 		grep -q "add /devices/platform/uvbfix: modules platform:uvbfix (line [0-9]*): uvb_fix_dep uvb_fix" "$TMPD/mod.out"
@@ -61,6 +63,16 @@ mkdir -p "$TMPD/dev3"
 expect_eq "-R -f: rule mode" "$(stat -c %a "$TMPD/dev3/null")" 640
 check "-R -f: command ran" grep -qx "cmd null add mem" "$TMPD/cmd.log"
 
+# ---- -R -t: a bound on the whole replay, saying what is still pending
+printf 'null 0:0 0640 @sleep 5\n' > "$TMPD/s.conf"
+mkdir -p "$TMPD/dev4"
+t0=$(date +%s)
+"$UEVBOX" coldplug -R -t 1 -r "$TMPD/dev4" -f "$TMPD/s.conf" 2> "$TMPD/t.err"; rc=$?
+t1=$(date +%s)
+expect_eq "-R -t: exit 1 on giving up" "$rc" 1
+check "-R -t: gave up in time (took $((t1 - t0)) s)" [ $((t1 - t0)) -le 3 ]
+check "-R -t: says what is pending" grep -q "giving up after 1000 ms: .* 1 command(s) .*oldest: add /devices/virtual/mem/null.*command running" "$TMPD/t.err"
+
 # ---- trigger order on a fake tree: bus devices first, parents first
 F=$TMPD/fake
 mk() { mkdir -p "$F$1"; ln -s "$2" "$F$1/subsystem"; : > "$F$1/uevent"; }
@@ -69,6 +81,7 @@ mk /devices/platform/pdev ../../../bus/platform
 mk /devices/platform/pdev/child ../../../../bus/platform
 mk /devices/platform/pdev/cls ../../../../class/bar
 mkdir -p "$F/devices/nosub"; : > "$F/devices/nosub/uevent"
+sysfs_index "$F"
 "$UEVBOX" coldplug -s "$F"; rc=$?
 expect_eq "trigger exit" "$rc" 0
 check "trigger writes add UUID" grep -Eqx 'add [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}' "$F/devices/aclass/uevent"

@@ -26,6 +26,19 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # A relocatable object (KODIR/NAME.ko) with what depmod reads: .modinfo
 # strings ('~' stands for a blank inside a value), __ksymtab_strings for
 # exports, undefined symbols for imports.  Needs gcc.
+# sysfs_index SYSFS: link every device of a fixture tree (a directory
+# under SYSFS/devices with a subsystem link) from its bus's devices/ or its
+# class's directory, as the kernel does: uevbox lists devices from there.
+sysfs_index() {
+	find "$1/devices" -name subsystem -type l | while read -r l; do
+		d=${l%/subsystem}
+		t=$(readlink -m "$l")
+		case $t in */bus/*) t=$t/devices ;; esac
+		mkdir -p "$t"
+		ln -sfn "$(realpath --relative-to="$t" "$d")" "$t/${d##*/}"
+	done
+}
+
 fake_module() {
 	fm_dir=$1 fm_n=$2 fm_c=$TMPD/fake_module_$2.c fm_k=0
 	: > "$fm_c"

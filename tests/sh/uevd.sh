@@ -105,6 +105,7 @@ if command -v depmod >/dev/null && command -v gcc >/dev/null; then
 	depmod -b "$TMPD/wmods" 9.9 2>/dev/null
 	printf 'MODALIAS=platform:uvbmod\n' > "$S/devices/platform/uvbmod/uevent"
 	ln -s ../../../bus/platform "$S/devices/platform/uvbmod/subsystem"
+	sysfs_index "$S"
 	"$UEVBOX" uevd -v -C -s "$S" -d "$TMPD/wmods/lib/modules/9.9" -r "$TMPD/wroot" \
 		-D 3 3> "$TMPD/ready.w" 2> "$TMPD/uevdw.err" &
 	WPID=$!
@@ -139,6 +140,7 @@ if command -v unshare >/dev/null && [ -d /etc/modprobe.d ] &&
 		printf 'MODALIAS=platform:uvbslow%s\n' "$i" > "$S/devices/platform/uvbslow$i/uevent"
 		ln -s ../../../bus/platform "$S/devices/platform/uvbslow$i/subsystem"
 	done
+	sysfs_index "$S"
 	slowd() {	# slowd READYFILE ERRFILE: uevd with the slow modprobe.d
 		exec unshare -m --propagation private sh -c 'mount -t tmpfs uvbt /etc/modprobe.d &&
 			cp "$1"/slow.conf /etc/modprobe.d/ && shift && exec "$@"' sh "$TMPD/smp" \

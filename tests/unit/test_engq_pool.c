@@ -18,6 +18,7 @@
 
 #include <sys/stat.h>
 
+#include "eng_pool.h"
 #include "eng_queue.h"
 #include "kmod.h"
 #include "unit.h"
@@ -211,7 +212,9 @@ TEST(engq_pool_bounded)
 		snprintf(dev, sizeof dev, "/devices/d%d", i);
 		CHECK_INT(eng_queue_push(&q, plan(dev, 100 + i, NULL, "M:150", NULL), NULL, 0), 0);
 	}
-	CHECK_INT(q.mod_running, 3);	/* the rest wait for a worker */
+	/* handed over: one per thread, CPU-feature threads included (the
+	 * rest wait for a worker); device loads run on the 3 device workers */
+	CHECK_INT(q.mod_running, 3 + ENG_POOL_LOW_WORKERS);
 	CHECK_INT(q.njobs, 9);
 	drain(&q, 10000);
 	took = ms_now() - rc.t0;
@@ -224,6 +227,31 @@ TEST(engq_pool_bounded)
 	CHECK(!strncmp(rc.done, "/devices/d", 10));
 	CHECK(strstr(rc.done, "/devices/d8#108") > strstr(rc.done, "/devices/d2#102"));
 	CHECK_INT(q.mod_started, 9);
+	teardown(&e, &q);
+}
+
+/* A CPU's modalias ("cpu:...") goes to threads of its own: a long one
+ * never holds up a device's load, even with a single device worker. */
+TEST(engq_pool_cpu_features_aside)
+{
+	struct engine e;
+	struct dev_modules m;
+	struct eng_queue q;
+	struct rec rc;
+
+	setup(&e, &m, &q, &rc, 1);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/system/cpu/cpu0", 1, NULL, "cpu:400", NULL),
+				 NULL, 0), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/system/cpu/cpu1", 2, NULL, "cpu:400", NULL),
+				 NULL, 0), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/a", 3, NULL, "A:50", NULL), NULL, 0), 0);
+	CHECK_INT(q.mod_running, 3);	/* nothing waits for a worker */
+	drain(&q, 5000);
+	CHECK_INT(q.njobs, 0);
+	/* A ended while the CPU loads still ran; they ran side by side */
+	CHECK(strstr(fk.log, "-A") && strstr(fk.log, "-cpu") && strstr(fk.log, "-A") < strstr(fk.log, "-cpu"));
+	CHECK_INT(fk.max, 3);
+	CHECK(!strncmp(rc.done, "/devices/a#3", 12));
 	teardown(&e, &q);
 }
 

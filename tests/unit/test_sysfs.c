@@ -91,6 +91,39 @@ TEST(sysfs_walk_order)
 	CHECK_INT(system(cmd), 0);
 }
 
+/* With bus/ and class/ the walk lists what they link to: every device with
+ * a subsystem, parents first, and nothing else (pci0000:00 has none). */
+TEST(sysfs_walk_lists)
+{
+	char *dir = fake_tree();
+	struct seen s = { .n = 0 };
+	char p[512], cmd[128];
+
+	if (!CHECK(dir != NULL))
+		return;
+	mk(dir, "bus");
+	mk(dir, "bus/pci");
+	mk(dir, "bus/pci/devices");
+	mk(dir, "bus/usb");		/* a bus without devices/: no error */
+	mk(dir, "class");
+	mk(dir, "class/mem");
+	snprintf(p, sizeof p, "%s/bus/pci/devices/0000:00:01.0", dir);
+	symlink("../../../devices/pci0000:00/0000:00:01.0", p);
+	snprintf(p, sizeof p, "%s/class/mem/null", dir);
+	symlink("../../devices/virtual/mem/null", p);
+	snprintf(p, sizeof p, "%s/class/mem/gone", dir);
+	symlink("../../devices/virtual/mem/gone", p);	/* vanished: skipped */
+	snprintf(p, sizeof p, "%s/class/mem/zz", dir);
+	symlink("../../devices/pci0000:00/0000:00:01.0", p);	/* twice: once */
+	unit_put(dir, "class/mem/not-a-link", "");
+	CHECK_INT(sysfs_walk_devices(dir, collect, &s), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_INT(index_of(&s, "/devices/pci0000:00/0000:00:01.0"), 0);
+	CHECK_INT(index_of(&s, "/devices/virtual/mem/null"), 1);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
 static int stop_at_second(const char *devpath, int dirfd, void *arg)
 {
 	int *n = arg;

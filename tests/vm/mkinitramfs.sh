@@ -1,7 +1,7 @@
 #!/bin/bash
 # mkinitramfs.sh — build an initramfs for the VM test.
 #
-# usage: mkinitramfs.sh [-b UEVBOX] [-l plain|gz] [-o OUT]
+# usage: mkinitramfs.sh [-b UEVBOX] [-l plain|gz] [-o OUT] [-m LIST]
 #   -b UEVBOX  the uevbox binary under test (static), installed as /bin/uevbox
 #   -l LAYOUT  module tree layout:
 #                plain  Debian's tree as depmod indexed it (what kmod,
@@ -11,6 +11,8 @@
 #                       kgz/<path>.ko.gz, and modules.dep and modules.dep.bin
 #                       are rewritten to name those files
 #   -o OUT     output file (default $UEVBOX_VM_OUT/initrd-LAYOUT.img)
+#   -m LIST    module names, one a line, as /vmtest/floor.list (the floor
+#              stage of bench-vm.sh loads them)
 #
 # The image is three cpio archives back to back (the kernel unpacks each):
 #   tools    busybox-static with its applet links, kmod's tools (modprobe is
@@ -40,9 +42,10 @@ CACHE=${UEVBOX_VM_CACHE:-/var/cache/uevbox/vm}
 OUTDIR=${UEVBOX_VM_OUT:-$HERE/out}
 GZ_DIRS='drivers/net drivers/usb drivers/input drivers/virtio drivers/hid sound'
 uevbox='' layout=gz out=''
-while getopts "b:l:o:h" o; do
+list=
+while getopts "b:l:o:m:h" o; do
 	case $o in
-	b) uevbox=$OPTARG ;; l) layout=$OPTARG ;; o) out=$OPTARG ;;
+	b) uevbox=$OPTARG ;; l) layout=$OPTARG ;; o) out=$OPTARG ;; m) list=$OPTARG ;;
 	*) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
@@ -235,6 +238,7 @@ mkdir -p "$r/vmtest"
 cp "$HERE"/guest/*.sh "$HERE"/guest/*.conf "$r/vmtest/" 2>/dev/null || cp "$HERE"/guest/*.sh "$r/vmtest/"
 [ "$layout" = gz ] && echo "$GZ_DIRS" > "$r/vmtest/gz-dirs"
 echo "$layout" > "$r/vmtest/layout"
+[ -n "$list" ] && cp "$list" "$r/vmtest/floor.list"
 [ -n "$uevbox" ] && install -D -m 755 "$uevbox" "$r/bin/uevbox"
 newc "$r" > "$scratch/overlay.cpio"
 

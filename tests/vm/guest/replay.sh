@@ -8,7 +8,10 @@ ROOT=/run/uevroot
 mkdir -p "$ROOT"
 kernel_modprobe
 t0=$(now)
-/bin/uevbox coldplug -R -r "$ROOT" $UEVBOX_CONF > /run/coldplug.out 2>&1
+/bin/uevbox coldplug -R -t 60 -r "$ROOT" $UEVBOX_CONF > /run/coldplug.out 2>&1 &
+cpid=$!
+hang_report "$cpid" 90 /run/coldplug.out
+wait "$cpid"
 rc=$?
 t1=$(now)
 sed 's/^/INFO coldplug: /' /run/coldplug.out | head -n 40
