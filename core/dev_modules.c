@@ -136,14 +136,14 @@ int dev_modules_tops(struct dev_modules *m, const char *modalias, char *buf, siz
 	if (!m || !m->ctx || m->test_load)
 		return -ENOSYS;
 	r = kmod_resolve(m->ctx, modalias, NULL, LOAD_FLAGS, add_top, &t);
-	if (r < 0 && r != -EEXIST)
+	if (r < 0)
 		return r;
 	return t.full ? -ENOSPC : t.n;
 }
 
-int dev_modules_load_name(struct dev_modules *m, const char *name)
+int dev_modules_load_one(struct dev_modules *m, const char *modalias, const char *name)
 {
 	if (!m || !m->ctx)
 		return -ENOSYS;
-	return kmod_load_alias(m->ctx, name, NULL, LOAD_FLAGS, NULL, NULL);
+	return kmod_load_alias_one(m->ctx, modalias, name, LOAD_FLAGS);
 }

@@ -43,13 +43,15 @@ int dev_modules_load(struct dev_modules *m, const char *modalias);
  * dependencies), as consecutive NUL-terminated names in buf: so that a
  * caller with several threads can load the matches of a many-module alias
  * (a CPU's features match a dozen) side by side instead of one after the
- * other.  Returns how many, -ENOSPC when buf is too small, -ENOSYS
- * without an index, or the resolver's -errno. */
+ * other.  Returns how many (0: nothing to load), -ENOSPC when buf is too
+ * small, -ENOSYS without an index, or the resolver's -errno (-ENOENT: no
+ * module is for it). */
 int dev_modules_tops(struct dev_modules *m, const char *modalias, char *buf, size_t size);
 
-/* Load one module found by dev_modules_tops, by name, as
- * dev_modules_load would as part of its alias. */
-int dev_modules_load_name(struct dev_modules *m, const char *name);
+/* Load one module found by dev_modules_tops (with its dependencies), as
+ * dev_modules_load(modalias) would take it: options and blacklist entries
+ * naming the alias still apply. */
+int dev_modules_load_one(struct dev_modules *m, const char *modalias, const char *name);
 
 /* For dry runs: the names of the modules a load would insert, space
  * separated ("" when nothing new), in load order.  Same returns. */

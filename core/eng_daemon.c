@@ -74,6 +74,15 @@ static void logf_(struct daemon *d, const char *fmt, ...)
 	d->cfg->log(d->cfg->arg, line);
 }
 
+/* What the queue holds and waits for, as one log line. */
+static void log_queue(struct daemon *d, const char *why)
+{
+	char line[PATH_MAX + 512];
+
+	eng_queue_describe(&d->q, line, sizeof line);
+	logf_(d, "%s: %s", why, line);
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -581,10 +590,10 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 			timeout = (int)(d->resync_due - t);
 		}
 		if (d->cfg->max_ms && !term && t >= started + d->cfg->max_ms) {
-			char line[PATH_MAX + 512];
+			char why[64];
 
-			eng_queue_describe(&d->q, line, sizeof line);
-			logf_(d, "giving up after %u ms: %s", d->cfg->max_ms, line);
+			snprintf(why, sizeof why, "giving up after %u ms", d->cfg->max_ms);
+			log_queue(d, why);
 			timed_out = 1;
 			break;
 		}
@@ -618,12 +627,8 @@ int eng_daemon_run(const struct eng_daemon_cfg *cfg)
 					reap(d);
 				else if (si.ssi_signo == SIGHUP)
 					reload(d);
-				else if (si.ssi_signo == SIGUSR1) {
-					char line[PATH_MAX + 512];
-
-					eng_queue_describe(&d->q, line, sizeof line);
-					logf_(d, "SIGUSR1: %s", line);
-				}
+				else if (si.ssi_signo == SIGUSR1)
+					log_queue(d, "SIGUSR1");
 				else if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && !term) {
 					term = 1;
 					term_at = now_ms() + 5000;	/* let running commands end */

@@ -93,27 +93,27 @@ static int part_done(struct eng_pool_req *r, int res)
 	return --r->pending == 0;
 }
 
-/* Split r's alias into its not-yet-loaded modules and queue all but the
- * first as parts, ahead of whole requests of its priority: a many-module
- * alias then loads on every idle worker.  Returns the first module's name
- * to load here, or NULL to load the alias whole (one module, or nothing to
- * split). */
-static const char *fan_out(struct eng_pool *p, struct eng_pool_req *r, char *names, size_t size)
+/* Queue the modules after the first of names (k of them, from
+ * dev_modules_tops) as parts of r, ahead of whole requests of its
+ * priority: a many-module alias then loads on every idle worker.
+ * 0, or -ENOMEM with nothing queued. */
+static int fan_out(struct eng_pool *p, struct eng_pool_req *r, const char *names, int k)
 {
 	struct eng_pool_req *parts = NULL, *last = NULL;
-	const char *n;
-	int k, i;
+	const char *n = names + strlen(names) + 1;
+	int i;
 
-	k = dev_modules_tops(p->eng->mods, r->alias, names, size);
-	if (k < 2)
-		return NULL;
-	n = names + strlen(names) + 1;
 	for (i = 1; i < k; i++, n += strlen(n) + 1) {
 		struct eng_pool_req *c = calloc(1, sizeof *c);
 
 		if (!c || !(c->alias = strdup(n))) {
 			free(c);
-			break;
+			while (parts) {
+				c = parts;
+				parts = c->next;
+				eng_pool_req_free(c);
+			}
+			return -ENOMEM;
 		}
 		c->parent = r;
 		c->low = r->low;
@@ -123,21 +123,12 @@ static const char *fan_out(struct eng_pool *p, struct eng_pool_req *r, char *nam
 			parts = c;
 		last = c;
 	}
-	if (i < k) {	/* out of memory: load it whole, here */
-		while (parts) {
-			struct eng_pool_req *c = parts;
-
-			parts = c->next;
-			eng_pool_req_free(c);
-		}
-		return NULL;
-	}
 	pthread_mutex_lock(&p->mu);
 	r->pending = k;
 	list_push_front(&p->todo[r->low], parts, last);
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	return names;
+	return 0;
 }
 
 /* Load one request or part; returns the part's result for part_done and
@@ -146,22 +137,27 @@ static int run(struct eng_pool *p, struct eng_pool_req *r, struct eng_pool_req *
 	       char *names, size_t size)
 {
 	struct eng_step s;
-	const char *name;
+	int k;
 
-	if (r->parent) {	/* one module of a split alias */
-		int res = dev_modules_load_name(p->eng->mods, r->alias);
+	if (r->parent) {	/* one module of a split alias (parts hold its name) */
+		int res = dev_modules_load_one(p->eng->mods, r->parent->alias, r->alias);
 
 		*whole = r->parent;
 		eng_pool_req_free(r);
 		return res;
 	}
 	*whole = r;
-	if ((name = fan_out(p, r, names, size)))
-		return dev_modules_load_name(p->eng->mods, name);
+	r->pending = 1;
+	k = dev_modules_tops(p->eng->mods, r->alias, names, size);
+	if (k == 0 || k == -ENOENT)
+		return 0;	/* all loaded or built in, or no module for it */
+	if (k >= 2 && fan_out(p, r, names, k) == 0)
+		return dev_modules_load_one(p->eng->mods, r->alias, names);
+	/* one module; or no index (-ENOSYS: a test's fake loader), too many
+	 * names, out of memory: load the alias whole, here */
 	memset(&s, 0, sizeof s);
 	s.kind = ES_MODALIAS;
 	s.target = r->alias;
-	r->pending = 1;
 	return eng_step_run(p->eng, NULL, &s);
 }
 

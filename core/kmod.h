@@ -88,6 +88,13 @@ typedef int (*kmod_action_cb)(const struct kmod_action *a, void *arg);
 int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 		 unsigned flags, kmod_action_cb cb, void *arg);
 
+/* kmod_resolve, but of the modules NAME resolves to only the one called
+ * ONLY (with its dependencies and softdeps), exactly as it would be taken
+ * as part of NAME: the options and blacklist entries that name the alias
+ * still apply.  0 if ONLY is not among them. */
+int kmod_resolve_one(struct kmod_ctx *ctx, const char *name, const char *only, const char *extra,
+		     unsigned flags, kmod_action_cb cb, void *arg);
+
 /* What happened to one module during a load. */
 enum kmod_outcome {
 	KMOD_LOADED,		/* inserted now (or would be, dry run) */
@@ -104,6 +111,9 @@ typedef void (*kmod_report_cb)(const struct kmod_action *a, enum kmod_outcome o,
  * that stopped it. */
 int kmod_load_alias(struct kmod_ctx *ctx, const char *name, const char *extra,
 		    unsigned flags, kmod_report_cb report, void *arg);
+
+/* kmod_load_alias for one of NAME's modules (kmod_resolve_one). */
+int kmod_load_alias_one(struct kmod_ctx *ctx, const char *name, const char *only, unsigned flags);
 
 /* Load state of a module. */
 enum kmod_state { KMOD_ST_ABSENT, KMOD_ST_LIVE, KMOD_ST_COMING, KMOD_ST_GOING, KMOD_ST_BUILTIN };

@@ -460,3 +460,10 @@ int kmod_load_alias(struct kmod_ctx *ctx, const char *name, const char *extra,
 
 	return kmod_resolve(ctx, name, extra, flags | KMOD_F_CHECK_LOADED, load_one, &l);
 }
+
+int kmod_load_alias_one(struct kmod_ctx *ctx, const char *name, const char *only, unsigned flags)
+{
+	struct load l = { ctx, flags, NULL, NULL };
+
+	return kmod_resolve_one(ctx, name, only, NULL, flags | KMOD_F_CHECK_LOADED, load_one, &l);
+}

@@ -619,8 +619,8 @@ next:
 	return err;
 }
 
-int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
-		 unsigned flags, kmod_action_cb cb, void *arg)
+static int resolve(struct kmod_ctx *ctx, const char *name, const char *only, const char *extra,
+		   unsigned flags, kmod_action_cb cb, void *arg)
 {
 	struct run rs, *r = &rs;
 	struct found f = { 0 };
@@ -643,6 +643,8 @@ int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 		err = -ENOENT;
 	/* like modprobe, a failure with one module does not stop the next */
 	for (i = 0; err == 0 && i < f.n; i++) {
+		if (only && strcmp(f.v[i]->name, only))
+			continue;
 		e = probe(r, f.v[i], extra, flags, cb, arg);
 		if (e < 0 && !first)
 			first = e;
@@ -667,4 +669,16 @@ int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
 	free(r->objs);
 	free(r->list);
 	return err < 0 ? err : (int)done;
+}
+
+int kmod_resolve(struct kmod_ctx *ctx, const char *name, const char *extra,
+		 unsigned flags, kmod_action_cb cb, void *arg)
+{
+	return resolve(ctx, name, NULL, extra, flags, cb, arg);
+}
+
+int kmod_resolve_one(struct kmod_ctx *ctx, const char *name, const char *only, const char *extra,
+		     unsigned flags, kmod_action_cb cb, void *arg)
+{
+	return resolve(ctx, name, only, extra, flags, cb, arg);
 }

@@ -206,35 +206,32 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 1: walked the lists; 0: SYSFS has neither bus/ nor class/ (a fixture
- * tree): walk the directories instead; or -errno / cb's return. */
-static int walk_lists(int sysfd, sysfs_walk_cb cb, void *arg)
+/* Call cb for every listed device; *found is cleared when SYSFS has
+ * neither bus/ nor class/ (a fixture tree: the caller walks the
+ * directories instead).  0, -errno, or cb's non-zero return. */
+static int walk_lists(int sysfd, sysfs_walk_cb cb, void *arg, int *found)
 {
 	struct devlist l = { 0 };
-	int found = 0, r;
 	size_t i;
+	int r;
 
-	r = list_subsystems(&l, sysfd, "bus", "devices", &found);
+	*found = 0;
+	r = list_subsystems(&l, sysfd, "bus", "devices", found);
 	if (!r)
-		r = list_subsystems(&l, sysfd, "class", ".", &found);
-	if (!r && !found)
-		r = 0;
-	else if (!r) {
+		r = list_subsystems(&l, sysfd, "class", ".", found);
+	if (!r && *found)
 		qsort(l.v, l.n, sizeof *l.v, cmp_str);
-		for (i = 0; i < l.n && !r; i++) {
-			int fd;
+	for (i = 0; !r && i < l.n; i++) {
+		int fd;
 
-			if (i && !strcmp(l.v[i], l.v[i - 1]))
-				continue;
-			/* DEVPATH is a real directory path: nothing to follow */
-			fd = openat(sysfd, l.v[i] + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0)
-				continue;	/* gone since it was listed */
-			r = cb(l.v[i], fd, arg);
-			close(fd);
-		}
-		if (!r)
-			r = 1;
+		if (i && !strcmp(l.v[i], l.v[i - 1]))
+			continue;
+		/* DEVPATH is a real directory path: nothing to follow */
+		fd = openat(sysfd, l.v[i] + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* gone since it was listed */
+		r = cb(l.v[i], fd, arg);
+		close(fd);
 	}
 	for (i = 0; i < l.n; i++)
 		free(l.v[i]);
@@ -245,17 +242,17 @@ static int walk_lists(int sysfd, sysfs_walk_cb cb, void *arg)
 int sysfs_walk_devices(const char *sysfs, sysfs_walk_cb cb, void *arg)
 {
 	struct walk w;
-	int fd, root, r;
+	int fd, root, r, found;
 
 	w.cb = cb;
 	w.arg = arg;
 	root = open(sysfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return -errno;
-	r = walk_lists(root, cb, arg);
-	if (r != 0) {
+	r = walk_lists(root, cb, arg, &found);
+	if (r || found) {
 		close(root);
-		return r == 1 ? 0 : r;
+		return r;
 	}
 	fd = openat(root, "devices", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	close(root);

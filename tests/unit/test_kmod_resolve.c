@@ -69,8 +69,8 @@ TEST(kmod_resolve_text_tree)
 	unit_put(why, "c.ko", "");
 	unit_put(why, "s.ko", "");
 	unit_put(md, "modules.dep", "k/a.ko: k/b.ko k/c.ko\nk/b.ko: k/c.ko\nk/c.ko:\nk/s.ko:\n");
-	unit_put(md, "modules.alias", "alias pci:v1d* a\nalias pci:v1d2 s\n");
-	unit_put(conf, "x.conf", "options a p=1\nsoftdep b pre: s\nblacklist s\n");
+	unit_put(md, "modules.alias", "alias pci:v1d* a\nalias pci:v1d2 s\nalias pci:v9* a\nalias pci:v9* c\n");
+	unit_put(conf, "x.conf", "options a p=1\nsoftdep b pre: s\nblacklist s\noptions pci:v9d1 q=2\n");
 	o.moddir = md;
 	o.confroot = dir;
 	o.cmdline = "";
@@ -88,6 +88,20 @@ TEST(kmod_resolve_text_tree)
 		pthread_join(th[i], NULL);
 	CHECK_INT(bad[0] + bad[1] + bad[2] + bad[3], 0);
 	CHECK_INT(kmod_resolve(ctx, "nothing", NULL, 0, collect, &b), -ENOENT);
+	/* one of an alias's two modules, as the alias takes it: with the
+	 * options that name the alias (by name alone a gets only p=1) */
+	b.n = 0;
+	b.s[0] = '\0';
+	CHECK_INT(kmod_resolve_one(ctx, "pci:v9d1", "a", NULL, 0, collect, &b), 1);
+	CHECK_STR(b.s, "0 c [] 1|0 s [] 0|0 b [] 1|0 a [p=1 q=2 ] 1|");
+	b.n = 0;
+	b.s[0] = '\0';
+	CHECK_INT(kmod_resolve(ctx, "a", NULL, 0, collect, &b), 1);
+	CHECK(strstr(b.s, "0 a [p=1 ] 1|") != NULL);
+	b.n = 0;
+	b.s[0] = '\0';
+	CHECK_INT(kmod_resolve_one(ctx, "pci:v9d1", "nomatch", NULL, 0, collect, &b), 0);
+	CHECK_STR(b.s, "");
 	kmod_ctx_close(ctx);
 	/* with loaded-state checks: c is live (fake sysfs), so reported as
 	 * present and skipped; the rest still in order */
