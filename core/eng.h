@@ -55,6 +55,7 @@ struct eng_plan {
 	char *devpath;
 	char *action;
 	uint64_t seqnum;
+	int synthetic;		/* a replay (no SEQNUM) or a trigger (SYNTH_UUID) */
 	struct eng_step *steps;
 	unsigned nsteps, cap;
 	char **env;		/* for commands: NULL-terminated KEY=VAL */

@@ -330,6 +330,7 @@ int eng_plan(const struct engine *e, const struct uevent *ev, struct eng_plan **
 	if (set_str(&p->devpath, ev->devpath) || set_str(&p->action, ev->action))
 		goto fail;
 	p->seqnum = ev->seqnum;
+	p->synthetic = !ev->seqnum || uev_get(ev, "SYNTH_UUID");
 	memset(&c, 0, sizeof c);
 	c.p = p;
 	c.ev = ev;

@@ -5,12 +5,16 @@
  * alias that resolves to several modules not loaded yet (a CPU's feature
  * modalias matches a dozen) is split: its modules load on every idle
  * worker, ahead of whole requests, and the request completes with the last.
- * A CPU's modalias ("cpu:...", whose modules no device waits for) loads
- * on threads of its own (ENG_POOL_LOW_WORKERS more) at nice 19.  A
+ * A request submitted as low (a CPU's features, mod_order.h: no device
+ * waits for them, and they are the heaviest loads, kvm alone 2 MiB of
+ * relocations) loads on threads of its own (ENG_POOL_LOW_WORKERS more) at
+ * nice 19: started at once, yet running on the CPU time the device chains
+ * leave idle.  A
  * finished request is put on the done list and the eventfd becomes
  * readable: the loop then calls eng_pool_collect().  The caller bounds
- * what is in flight (at most `workers` requests: eng_queue does), so the
- * pool needs no queue limit of its own.  Never prints, never exits.
+ * what is in flight (`workers` device requests and ENG_POOL_LOW_WORKERS
+ * low ones: eng_queue does), so the pool needs no queue limit or order of
+ * its own.  Never prints, never exits.
  *
  * Thread safety of what workers call: eng_step_run(ES_MODALIAS) reaches
  * only dev_modules_load() -> kmod_load_alias(), whose context is
@@ -49,8 +53,9 @@ int eng_pool_start(struct eng_pool **out, const struct engine *eng, unsigned wor
 /* Readable (an eventfd) when requests have finished. */
 int eng_pool_fd(const struct eng_pool *p);
 
-/* Hand a MODALIAS load to a worker.  0 or -ENOMEM. */
-int eng_pool_submit(struct eng_pool *p, void *tag, const char *alias);
+/* Hand a MODALIAS load to a worker; low: a CPU's features (mod_order.h),
+ * for the low threads.  0 or -ENOMEM. */
+int eng_pool_submit(struct eng_pool *p, void *tag, const char *alias, int low);
 
 /* Take every finished request, in completion order (NULL: none yet).
  * Free each with eng_pool_req_free. */

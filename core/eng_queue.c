@@ -150,6 +150,15 @@ static struct eng_job *wait_pop(struct eng_job **head, struct eng_job **tail)
 	return j;
 }
 
+/* May a load of class o go to a worker now?  Device loads have
+ * mod_max workers, CPU features' the pool's low threads. */
+static int mod_room(const struct eng_queue *q, enum mod_order o)
+{
+	if (o == MOD_ORDER_CPU)
+		return q->mod_cpu_running < ENG_POOL_LOW_WORKERS;
+	return q->mod_running - q->mod_cpu_running < q->mod_max;
+}
+
 /* Run j's steps from j->step until a command or a module load is running
  * or waiting for a slot/worker, or the job is done. */
 static void advance(struct eng_queue *q, struct eng_job *j)
@@ -177,13 +186,16 @@ static void advance(struct eng_queue *q, struct eng_job *j)
 			q->spawn_failed++;
 			r = pid;
 		} else if (s->kind == ES_MODALIAS && q->pool) {
-			if (q->mod_running >= q->mod_max) {
-				wait_push(&q->mwait_head, &q->mwait_tail, j);
+			enum mod_order o = mod_order(s->target, p->synthetic);
+
+			if (!mod_room(q, o)) {
+				wait_push(&q->mwait_head[o], &q->mwait_tail[o], j);
 				return;
 			}
-			r = eng_pool_submit(q->pool, j, s->target);
+			r = eng_pool_submit(q->pool, j, s->target, o == MOD_ORDER_CPU);
 			if (r == 0) {
 				q->mod_running++;
+				q->mod_cpu_running += o == MOD_ORDER_CPU;
 				q->mod_started++;
 				return;
 			}
@@ -298,9 +310,9 @@ int eng_queue_pool(struct eng_queue *q, unsigned workers)
 	r = eng_pool_start(&q->pool, q->eng, workers);
 	if (r < 0)
 		return r;
-	/* the CPU-feature threads come on top: a long kvm load there must
-	 * not take one of the device loads' places */
-	q->mod_max = workers + ENG_POOL_LOW_WORKERS;
+	/* the CPU-feature threads come on top (mod_room): a long kvm load
+	 * there must not take one of the device loads' places */
+	q->mod_max = workers;
 	return 0;
 }
 
@@ -313,6 +325,7 @@ int eng_queue_pool_done(struct eng_queue *q)
 {
 	struct eng_pool_req *r, *next;
 	struct eng_job *j, *w;
+	unsigned o;
 	int n = 0;
 
 	if (!q->pool)
@@ -321,6 +334,7 @@ int eng_queue_pool_done(struct eng_queue *q)
 		next = r->next;
 		j = r->tag;
 		q->mod_running--;
+		q->mod_cpu_running -= r->low != 0;
 		if (q->ops.step)
 			q->ops.step(q->ops.arg, j->plan, &j->plan->steps[j->step], r->result);
 		eng_pool_req_free(r);
@@ -328,9 +342,11 @@ int eng_queue_pool_done(struct eng_queue *q)
 		n++;
 		advance(q, j);
 	}
-	/* workers are free: the longest-waiting devices go next */
-	while (q->mod_running < q->mod_max && (w = wait_pop(&q->mwait_head, &q->mwait_tail)))
-		advance(q, w);
+	/* workers are free: the first class's longest-waiting device next */
+	for (o = 0; o < MOD_ORDER_N; o++)
+		while (mod_room(q, (enum mod_order)o) &&
+		       (w = wait_pop(&q->mwait_head[o], &q->mwait_tail[o])))
+			advance(q, w);
 	return n;
 }
 
@@ -368,12 +384,15 @@ static unsigned wait_len(const struct eng_job *j)
 void eng_queue_describe(const struct eng_queue *q, char *buf, size_t size)
 {
 	const struct eng_job *j = q->all_head;
+	unsigned o, mwait = 0;
 	int n;
 
+	for (o = 0; o < MOD_ORDER_N; o++)
+		mwait += wait_len(q->mwait_head[o]);
 	n = snprintf(buf, size, "%zu job(s); %u command(s) and %u module load(s) running; "
 		     "%u waiting for a command slot, %u for a module worker",
 		     q->njobs, q->running, q->mod_running, wait_len(q->wait_head),
-		     wait_len(q->mwait_head));
+		     mwait);
 	if (j && n > 0 && (size_t)n < size) {
 		char step[256] = "done";
 

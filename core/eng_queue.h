@@ -15,7 +15,8 @@
  * eng_queue_pool() such a step goes to one of `workers` threads
  * (eng_pool.h) exactly like a command goes to a child slot: the device
  * waits for it, every other device goes on, and when all workers are busy
- * devices needing one wait in FIFO order.  The loop polls
+ * devices needing one wait: by class (mod_order.h: bus controllers, then
+ * devices the kernel just added, then replayed ones), each class FIFO.  The loop polls
  * eng_queue_pool_fd() and calls eng_queue_pool_done() when it is
  * readable; that continues the devices whose loads finished, as reaping a
  * command does.  Without a pool MODALIAS steps run inline.  (Replay —
@@ -35,6 +36,7 @@
 #include <sys/types.h>
 
 #include "eng.h"
+#include "mod_order.h"
 
 struct eng_job;
 
@@ -63,8 +65,11 @@ struct eng_queue {
 	uint64_t spawned, spawn_failed;
 	/* module workers (eng_queue_pool); pool NULL: MODALIAS inline */
 	struct eng_pool *pool;
-	unsigned mod_max, mod_running;
-	struct eng_job *mwait_head, *mwait_tail;	/* need a worker, FIFO */
+	unsigned mod_max;		/* device loads in flight at most */
+	unsigned mod_running;		/* loads in flight, CPU features' too */
+	unsigned mod_cpu_running;	/* ... of which CPU features' */
+	/* need a worker: one FIFO per class, the first class first */
+	struct eng_job *mwait_head[MOD_ORDER_N], *mwait_tail[MOD_ORDER_N];
 	uint64_t mod_started;
 };
 

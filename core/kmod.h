@@ -11,8 +11,9 @@
  *
  * A context maps the indexes once (modules.dep/alias/symbols/builtin
  * .bin, text files where a .bin is missing or damaged) and parses
- * modprobe.d and the kernel command line once; it is read-only afterwards,
- * so concurrent calls need no locking.  Answers are kmod's (libkmod
+ * modprobe.d and the kernel command line once; it is read-only afterwards
+ * but for one table under a mutex, of the modules being inserted (two
+ * threads never insert one module at once: kmod_once.c).  Answers are kmod's (libkmod
  * 30): lookup order config alias > module name > symbol > install command
  * > modules.alias > builtin; blacklist for aliases always, for names with
  * KMOD_F_BLACKLIST; dependencies and softdeps in modprobe's order;

@@ -90,6 +90,7 @@ int kmod_ctx_open(struct kmod_ctx **out, const struct kmod_opts *o, char *why, s
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	kmod_once_init(c);
 	c->moddir = strdup(o->moddir);
 	c->sysfs = strdup(o->sysfs ? o->sysfs : "/sys");
 	c->procmodules = strdup(o->procmodules ? o->procmodules : "/proc/modules");
@@ -131,6 +132,7 @@ void kmod_ctx_close(struct kmod_ctx *c)
 	free(c->sysfs);
 	free(c->procmodules);
 	free(c->warnings);
+	kmod_once_fini(c);
 	free(c);
 }
 

@@ -5,8 +5,9 @@
  * Promises: "already there" is success in every form — built in, live,
  * EEXIST from the kernel, or "coming" (another loader is inside
  * init_module: we wait until it is live).  Errors name the module and
- * keep the kernel's errno.  No shared mutable state: threads may load at
- * once; the kernel serialises loads of one module name.
+ * keep the kernel's errno.  Threads may load at once: two of them never
+ * insert one module together (kmod_once.c), and the kernel serialises
+ * loads of one module name from other processes.
  *
  * kernel: kernel/module/main.c:idempotent_init_module, add_unformed_module
  * — a second load of a module in flight waits and returns EEXIST.
@@ -438,7 +439,7 @@ static int load_one(const struct kmod_action *a, void *arg)
 		report(l, a, KMOD_LOADED, 0);
 		return 0;
 	}
-	err = kmod_insert_file(a->path, a->options);
+	err = kmod_insert_once(l->ctx, a->name, a->path, a->options);
 	if (err == -EEXIST) {
 		/* loaded meanwhile, perhaps still initialising: wait for it */
 		st = wait_settled(l->ctx, a->name);

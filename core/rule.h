@@ -55,6 +55,12 @@ struct rule {
 	enum rule_kind kind;
 	char *var;		/* RULE_ENV: the variable */
 	regex_t re;		/* RULE_NAME, RULE_ENV */
+	/* what the anchored regex says without running it (regexec is most
+	 * of a coldplug's own CPU time): a match starts with lit (litlen
+	 * bytes); whole: the regex is that literal alone, a match is
+	 * equality; any: the regex is ".*" */
+	char lit[32];
+	unsigned char litlen, whole, any;
 	unsigned maj, min0, min1;	/* RULE_MAJMIN */
 	struct rule_envmatch *envs;
 	unsigned nenvs;

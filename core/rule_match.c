@@ -41,11 +41,17 @@ int rule_next(const struct rule_set *rs, size_t *pos, const struct rule_subject 
 			hit->str = NULL;
 		} else {
 			str = r->kind == RULE_ENV ? (s->get ? s->get(s->arg, r->var) : NULL) : s->name;
-			if (!str)
+			if (!str || strncmp(str, r->lit, r->litlen))
 				continue;
-			if (regexec(&r->re, str, RULE_NSUB, hit->m, 0) || hit->m[0].rm_so != 0 ||
-			    (size_t)hit->m[0].rm_eo != strlen(str))
+			if (r->whole || r->any) {	/* no groups to fill but %0 */
+				if (r->whole && str[r->litlen])
+					continue;
+				hit->m[0].rm_so = 0;
+				hit->m[0].rm_eo = (regoff_t)strlen(str);
+			} else if (regexec(&r->re, str, RULE_NSUB, hit->m, 0) || hit->m[0].rm_so != 0 ||
+				   (size_t)hit->m[0].rm_eo != strlen(str)) {
 				continue;
+			}
 			hit->str = str;
 		}
 		hit->rule = r;

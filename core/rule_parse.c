@@ -176,6 +176,60 @@ static int compile(regex_t *re, const char *pat, size_t len, char *why, size_t w
 	return 0;
 }
 
+/* The end of the bracket expression starting at p ('['), or NULL. */
+static const char *bracket_end(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;		/* a ']' first is a member */
+	for (; *p && *p != ']'; p++)
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *e = strchr(p + 2, p[1]);
+
+			for (; e && e[1] != ']'; e = strchr(e + 1, p[1]))
+				;
+			if (!e)
+				return NULL;
+			p = e + 1;
+		}
+	return *p ? p : NULL;
+}
+
+/* Fill r->lit/litlen/whole/any from the ERE pat (which regcomp took):
+ * the literal bytes every whole-string match starts with.  Anything
+ * unclear gives a shorter prefix, never a wrong one. */
+static void rule_lit(struct rule *r, const char *pat)
+{
+	const char *p;
+	size_t n = 0;
+	int depth = 0;
+
+	r->litlen = r->whole = 0;
+	r->any = !strcmp(pat, ".*");
+	/* an alternative at the top level: no prefix is common to all */
+	for (p = pat; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '[' && !(p = bracket_end(p)))
+			return;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		else if (*p == '|' && depth <= 0)
+			return;
+	}
+	for (p = pat; *p && !strchr(".[]()*+?{}|^$\\", *p) && n < sizeof r->lit; p++)
+		r->lit[n++] = *p;
+	/* a quantifier after it makes the last byte optional */
+	if (n && (*p == '*' || *p == '?' || *p == '{'))
+		n--;
+	r->whole = !*p;
+	r->litlen = (unsigned char)n;
+}
+
 /* "@maj,min[-min2]" with decimal numbers only. */
 static int parse_majmin(const char *s, struct rule *r)
 {
@@ -324,6 +378,7 @@ static int parse_line(struct rule_set *rs, const char *file, unsigned lineno, ch
 			goto bad;
 		}
 		r.kind = r.var ? RULE_ENV : RULE_NAME;
+		rule_lit(&r, pat);
 	}
 	rc = rule_owner(tok[1], ids, &r.uid, &r.gid);
 	if (rc) {

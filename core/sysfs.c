@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mod_order.h"
 #include "sysfs.h"
 
 #define WALK_MAX_DEPTH 64
@@ -114,33 +115,45 @@ static int walk_dir(struct walk *w, int dfd, size_t plen, int depth)
  * name of every device (and its power/, queue/... groups): about 2.5x the
  * directories, and under emulation the walk was the better part of a
  * second of a coldplug.  Devices without a subsystem send no events, so
- * nothing is lost.  Sorted by DEVPATH, a parent (a prefix) comes first. */
+ * nothing is lost.  Sorted by DEVPATH, a parent (a prefix) comes first.
+ *
+ * Storage, USB, SD and HD audio controllers and PS/2 ports (mod_order.h) come
+ * before all the rest, with their parents: their drivers start scans that
+ * run on timers (port resets, link debounce, usb-storage's one-second
+ * wait, psmouse's protocol probes, codec probes), and the sooner those start, the sooner
+ * the devices behind them appear. */
+
+struct entry {
+	char *path;
+	int first;
+};
 
 struct devlist {
-	char **v;
+	struct entry *v;
 	size_t n, cap;
 };
 
-static int list_add(struct devlist *l, const char *devpath)
+static int list_add(struct devlist *l, const char *devpath, int first)
 {
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 512;
-		char **v = realloc(l->v, nc * sizeof *v);
+		struct entry *v = realloc(l->v, nc * sizeof *v);
 
 		if (!v)
 			return -ENOMEM;
 		l->v = v;
 		l->cap = nc;
 	}
-	if (!(l->v[l->n] = strdup(devpath)))
+	if (!(l->v[l->n].path = strdup(devpath)))
 		return -ENOMEM;
-	l->n++;
+	l->v[l->n++].first = first;
 	return 0;
 }
 
 /* Add the target of every symlink in dir (relative to parent) that points
- * into /devices/.  A missing dir is no error (a bus without devices/). */
-static int list_links(struct devlist *l, int parent, const char *dir)
+ * into /devices/; bus: dir is bus/BUS/devices (else NULL).  A missing dir
+ * is no error (a bus without devices/). */
+static int list_links(struct devlist *l, int parent, const char *dir, const char *bus)
 {
 	char link[PATH_MAX];
 	struct dirent *de;
@@ -167,7 +180,7 @@ static int list_links(struct devlist *l, int parent, const char *dir)
 			continue;
 		link[n] = '\0';
 		if ((dp = strstr(link, "/devices/")))
-			r = list_add(l, dp);
+			r = list_add(l, dp, bus && mod_order_first(dirfd(d), bus, de->d_name));
 	}
 	closedir(d);
 	return r;
@@ -195,46 +208,80 @@ static int list_subsystems(struct devlist *l, int sysfd, const char *top, const 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "%s/%s", de->d_name, sub);
-		r = list_links(l, dirfd(d), path);
+		r = list_links(l, dirfd(d), path, strcmp(top, "bus") ? NULL : de->d_name);
 	}
 	closedir(d);
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
 }
 
-/* Call cb for every listed device; *found is cleared when SYSFS has
- * neither bus/ nor class/ (a fixture tree: the caller walks the
- * directories instead).  0, -errno, or cb's non-zero return. */
+/* Sort, merge twins (a device is linked from its bus and its class), and
+ * mark the listed parents of every first device first too. */
+static void list_order(struct devlist *l)
+{
+	size_t i, n = 0;
+
+	qsort(l->v, l->n, sizeof *l->v, cmp_entry);
+	for (i = 0; i < l->n; i++) {
+		if (n && !strcmp(l->v[i].path, l->v[n - 1].path)) {
+			l->v[n - 1].first |= l->v[i].first;
+			free(l->v[i].path);
+			continue;
+		}
+		l->v[n++] = l->v[i];
+	}
+	l->n = n;
+	for (i = 0; i < l->n; i++) {
+		char parent[PATH_MAX], *slash;
+		struct entry key = { parent, 0 }, *e;
+
+		if (!l->v[i].first || strlen(l->v[i].path) >= sizeof parent)
+			continue;
+		strcpy(parent, l->v[i].path);
+		while ((slash = strrchr(parent, '/')) && slash > parent) {
+			*slash = '\0';
+			if ((e = bsearch(&key, l->v, l->n, sizeof *l->v, cmp_entry)))
+				e->first = 1;
+		}
+	}
+}
+
+/* Call cb for every listed device, the first ones first; *found is
+ * cleared when SYSFS has neither bus/ nor class/ (a fixture tree: the
+ * caller walks the directories instead).  0, -errno, or cb's non-zero
+ * return. */
 static int walk_lists(int sysfd, sysfs_walk_cb cb, void *arg, int *found)
 {
 	struct devlist l = { 0 };
 	size_t i;
-	int r;
+	int r, pass;
 
 	*found = 0;
 	r = list_subsystems(&l, sysfd, "bus", "devices", found);
 	if (!r)
 		r = list_subsystems(&l, sysfd, "class", ".", found);
 	if (!r && *found)
-		qsort(l.v, l.n, sizeof *l.v, cmp_str);
-	for (i = 0; !r && i < l.n; i++) {
-		int fd;
+		list_order(&l);
+	for (pass = 1; pass >= 0; pass--)
+		for (i = 0; !r && i < l.n; i++) {
+			int fd;
 
-		if (i && !strcmp(l.v[i], l.v[i - 1]))
-			continue;
-		/* DEVPATH is a real directory path: nothing to follow */
-		fd = openat(sysfd, l.v[i] + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;	/* gone since it was listed */
-		r = cb(l.v[i], fd, arg);
-		close(fd);
-	}
+			if (l.v[i].first != pass)
+				continue;
+			/* DEVPATH is a real directory path: nothing to follow */
+			fd = openat(sysfd, l.v[i].path + 1,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0)
+				continue;	/* gone since it was listed */
+			r = cb(l.v[i].path, fd, arg);
+			close(fd);
+		}
 	for (i = 0; i < l.n; i++)
-		free(l.v[i]);
+		free(l.v[i].path);
 	free(l.v);
 	return r;
 }

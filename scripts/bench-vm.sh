@@ -18,6 +18,10 @@
 #                  first udevd run) one by one, nothing else: its cpu busy
 #                  is the kernel's own cost, its busy / vCPUs the least
 #                  time any coldplug can take (needs udevd in TEST)
+#   chain          only the USB disk's chain: the host controllers' modules,
+#                  then (once the ports are enumerated) usb-storage's, until
+#                  the disk appears after usb-storage's one-second wait: the
+#                  device set's timers, the other least time of any coldplug
 # (default: all; uevbox ones are skipped when the binary lacks the applet).
 # Figures, guest clock, seconds from /init's start:
 #   done  the tool returned (for mdev-d: the trigger loop finished)
@@ -31,6 +35,8 @@
 #         tool, helpers); modalias-load's is close to the kernel's own need
 #         for loading the module set and probing the devices
 #   mods  modules loaded at the end;  diff  modules differing from udevd's set
+#   calib (each run's line) seconds a fixed piece of work took in the guest
+#         after the test: the host's speed drifts, compare runs at a like calib
 # A measurement, never a test: it fails only when a VM run does not complete.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -uo pipefail
@@ -40,7 +46,7 @@ uevbox=${1:?usage: bench-vm.sh UEVBOX [-n RUNS] [TEST...]}; shift
 uevbox=$(readlink -f "$uevbox")
 runs=1
 if [ "${1:-}" = -n ]; then runs=$2; shift 2; fi
-tests=${*:-none mdev-s mdev-d udevd kmod replay trigger daemon modalias-load floor}
+tests=${*:-none mdev-s mdev-d udevd kmod replay trigger daemon modalias-load floor chain}
 out=${UEVBOX_VM_OUT:-$VM/out}/bench
 mkdir -p "$out"
 export UEVBOX_VM_OUT=$out
@@ -54,7 +60,7 @@ rc=0
 for t in $tests; do
 	need=
 	case $t in replay) need=coldplug ;; trigger) need="uevd coldplug" ;; daemon) need=uevd ;;
-	modalias-load|floor) need=modalias-load ;; esac
+	modalias-load|floor|chain) need=modalias-load ;; esac
 	for a in $need; do
 		grep -qx "$a" <<< "$applets" || { echo "bench-vm: $t skipped: $uevbox lacks $a"; continue 2; }
 	done
@@ -78,9 +84,10 @@ for i in $(seq "$runs"); do
 		r=$(grep '^RESULT ' "$f" | sed 's/^RESULT //')
 		init=$(sed -n 's/^INFO .* t_init=\([0-9.]*\).*/\1/p' "$f")
 		wall=$(sed -n 's/^HOST .* wall=\([0-9.]*\).*/\1/p' "$f.host")
+		calib=$(sed -n 's/^INFO calib=//p' "$f")
 		sed -n 's/^MOD //p' "$f" | sort > "$out/$t-$i.mods"
-		echo "test=$t run=$i init=$init $r wall=$wall" >> "$out/runs.txt"
-		echo "bench-vm: $t run $i: $r init=$init wall=$wall" | cut -c1-160
+		echo "test=$t run=$i init=$init $r wall=$wall calib=$calib" >> "$out/runs.txt"
+		echo "bench-vm: $t run $i: $r init=$init wall=$wall calib=$calib" | cut -c1-175
 	done
 done
 # udevd's module set is the yardstick for "the same modules"
@@ -109,6 +116,9 @@ END {
 	if (("floor", "busy") in M && ("udevd", "t_last") in M)
 		printf "floor: the kernel needs %.2f CPU-s for this module set: %.2f s on %d vCPUs = %.2f x udevd\n",
 			M["floor", "busy"], M["floor", "busy"] / cpus, cpus, M["floor", "busy"] / cpus / M["udevd", "t_last"]
+	if (("chain", "t_last") in M && ("udevd", "t_last") in M)
+		printf "chain: the USB disk alone, nothing else loading, appears %.2f s after /init = %.2f x udevd\n",
+			M["chain", "t_last"], M["chain", "t_last"] / M["udevd", "t_last"]
 	if (("udevd", "t_last") in M) for (i = 1; i <= nt; i++) { t = order[i]
 		if (t == "replay" || t == "trigger" || t == "daemon")
 			printf "%s: last %.2f s = %.2f x udevd (target: 0.33 or less)%s\n", t, M[t, "t_last"], M[t, "t_last"] / M["udevd", "t_last"],

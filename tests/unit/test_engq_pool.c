@@ -21,6 +21,7 @@
 #include "eng_pool.h"
 #include "eng_queue.h"
 #include "kmod.h"
+#include "mod_order.h"
 #include "unit.h"
 
 struct fake {
@@ -88,6 +89,7 @@ static struct eng_plan *plan(const char *devpath, uint64_t seq, const char *cmd,
 	p->devpath = strdup(devpath);
 	p->action = strdup("add");
 	p->seqnum = seq;
+	p->synthetic = !seq;	/* as eng_plan does for a replay */
 	p->cap = 8;
 	p->steps = calloc(p->cap, sizeof *p->steps);
 	va_start(ap, cmd);
@@ -212,9 +214,9 @@ TEST(engq_pool_bounded)
 		snprintf(dev, sizeof dev, "/devices/d%d", i);
 		CHECK_INT(eng_queue_push(&q, plan(dev, 100 + i, NULL, "M:150", NULL), NULL, 0), 0);
 	}
-	/* handed over: one per thread, CPU-feature threads included (the
-	 * rest wait for a worker); device loads run on the 3 device workers */
-	CHECK_INT(q.mod_running, 3 + ENG_POOL_LOW_WORKERS);
+	/* handed over: one per device worker (the CPU-feature threads are
+	 * not theirs); the rest wait for a worker */
+	CHECK_INT(q.mod_running, 3);
 	CHECK_INT(q.njobs, 9);
 	drain(&q, 10000);
 	took = ms_now() - rc.t0;
@@ -253,6 +255,48 @@ TEST(engq_pool_cpu_features_aside)
 	CHECK_INT(fk.max, 3);
 	CHECK(!strncmp(rc.done, "/devices/a#3", 12));
 	teardown(&e, &q);
+}
+
+/* What waits for a worker goes by class: bus controllers, then devices
+ * the kernel added, then replayed ones; each class in arrival order. */
+TEST(engq_pool_order_by_class)
+{
+	static const char ahci[] = "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01";
+	struct engine e;
+	struct dev_modules m;
+	struct eng_queue q;
+	struct rec rc;
+
+	setup(&e, &m, &q, &rc, 1);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/a", 1, NULL, "A:200", NULL), NULL, 0), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/r1", 0, NULL, "R1:0", NULL), NULL, 0), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/n", 3, NULL, "N:0", NULL), NULL, 0), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/r2", 0, NULL, "R2:0", NULL), NULL, 0), 0);
+	CHECK_INT(eng_queue_push(&q, plan("/devices/p", 0, NULL, ahci, NULL), NULL, 0), 0);
+	CHECK_INT(q.mod_running, 1);
+	drain(&q, 5000);
+	CHECK_INT(q.njobs, 0);
+	CHECK_STR(fk.log, "+A -A +pci -pci +N -N +R1 -R1 +R2 -R2");
+	teardown(&e, &q);
+}
+
+TEST(mod_order_classes)
+{
+	/* USB host (xHCI), NVMe, SD host, HD audio: bus controllers, replayed
+	 * or not */
+	CHECK_INT(mod_order("pci:v00001B36d0000000Dsv00001AF4sd00001100bc0Csc03i30", 1), MOD_ORDER_BUS);
+	CHECK_INT(mod_order("pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02", 0), MOD_ORDER_BUS);
+	CHECK_INT(mod_order("pci:v00001B36d00000007sv00001AF4sd00001100bc08sc05i01", 1), MOD_ORDER_BUS);
+	CHECK_INT(mod_order("pci:v00008086d00002668sv00001AF4sd00001100bc04sc03i00", 1), MOD_ORDER_BUS);
+	/* SMBus (0c05), network (02), VGA (0300): ordinary devices */
+	CHECK_INT(mod_order("pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00", 1), MOD_ORDER_COLD);
+	CHECK_INT(mod_order("pci:v00008086d00002930sv00001AF4sd00001100bc0Csc05i00", 1), MOD_ORDER_COLD);
+	CHECK_INT(mod_order("pci:v00008086d000010D3sv00008086sd00000000bc02sc00i00", 0), MOD_ORDER_NEW);
+	/* cut short, or "bc" where no class field is: not a controller */
+	CHECK_INT(mod_order("pci:v00001B36bc0C", 0), MOD_ORDER_NEW);
+	CHECK_INT(mod_order("usb:v0627p0001d0000dc00dsc00dp00ic08isc06ip50in00", 0), MOD_ORDER_NEW);
+	CHECK_INT(mod_order("serio:ty01pr00id00ex00", 1), MOD_ORDER_BUS);	/* PS/2 */
+	CHECK_INT(mod_order("cpu:type:x86,ven0002fam0019mod0001:feature:,0000", 0), MOD_ORDER_CPU);
 }
 
 TEST(engq_pool_steps_in_order_and_results)

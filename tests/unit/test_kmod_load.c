@@ -2,10 +2,12 @@
  * modules: gzip inflation to a buffer, load-state decisions from a fake
  * sysfs and /proc/modules.  Real loading is tested in the VM. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -118,4 +120,86 @@ TEST(kmod_state)
 	CHECK_INT(kmod_module_state(&ctx, "pm"), KMOD_ST_ABSENT);
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	CHECK_INT(system(p), 0);
+}
+
+/* Two threads inserting one module: the file goes to the kernel once, the
+ * second thread gets the first's answer (success as EEXIST, a failure as
+ * itself); other modules go ahead side by side. */
+static struct {
+	pthread_mutex_t mu;
+	int calls, cur, max;
+	int answer;
+} fi = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0 };
+
+static int fake_insert(const char *path, const char *options)
+{
+	struct timespec ts = { 0, 150 * 1000 * 1000 };
+
+	pthread_mutex_lock(&fi.mu);
+	fi.calls++;
+	if (++fi.cur > fi.max)
+		fi.max = fi.cur;
+	pthread_mutex_unlock(&fi.mu);
+	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&fi.mu);
+	fi.cur--;
+	pthread_mutex_unlock(&fi.mu);
+	return fi.answer;
+}
+
+struct once_arg {
+	struct kmod_ctx *c;
+	const char *name;
+	int err;
+};
+
+static void *once_thread(void *p)
+{
+	struct once_arg *a = p;
+
+	a->err = kmod_insert_once(a->c, a->name, "/x.ko", "");
+	return NULL;
+}
+
+static void run_once(struct kmod_ctx *c, struct once_arg *a, int n)
+{
+	pthread_t th[4];
+	int i;
+
+	fi.calls = fi.max = 0;
+	for (i = 0; i < n; i++) {
+		a[i].c = c;
+		pthread_create(&th[i], NULL, once_thread, &a[i]);
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+}
+
+TEST(kmod_insert_once_per_module)
+{
+	struct kmod_ctx *c = calloc(1, sizeof *c);
+	struct once_arg a[3] = { { NULL, "m", 1 }, { NULL, "m", 1 }, { NULL, "other", 1 } };
+	struct once_arg b[2] = { { NULL, "bad", 1 }, { NULL, "bad", 1 } };
+
+	kmod_once_init(c);
+	c->insert = fake_insert;
+	fi.answer = 0;
+	run_once(c, a, 3);
+	CHECK_INT(fi.calls, 2);		/* m once, other once */
+	CHECK_INT(fi.max, 2);		/* other did not wait for m */
+	CHECK_INT(a[0].err, 0);
+	CHECK_INT(a[1].err, -EEXIST);	/* loaded by the first */
+	CHECK_INT(a[2].err, 0);
+	fi.answer = -ENODEV;
+	run_once(c, b, 2);
+	CHECK_INT(fi.calls, 1);
+	CHECK_INT(b[0].err, -ENODEV);
+	CHECK_INT(b[1].err, -ENODEV);
+	/* answered and nobody waiting: the table is free again */
+	run_once(c, b, 1);
+	CHECK_INT(fi.calls, 1);
+	CHECK_INT(c->busy[0].state + c->busy[1].state + c->busy[2].state, 0);
+	kmod_once_fini(c);
+	free(c);
 }

@@ -240,6 +240,53 @@ TEST(rule_matching)
 	rule_free(&rs);
 }
 
+/* The literal shortcuts (rule.h: lit, whole, any) answer exactly as the
+ * regex does, whole-string, with %0 the name. */
+TEST(rule_literal_shortcuts)
+{
+	static const char *const pats[] = {
+		"null", "tty[0-9]+", "vcsa?[0-9]*", "ab{0,1}c", "tty(S|USB)[0-9]+", "a|b", "x[|]y",
+		"x[]|]y", "x[[:digit:]|]y", "mapper/.*", ".*", "(sd|vd)[a-z]", "a+b", "\\.x",
+		"0123456789012345678901234567890123456789",
+	};
+	static const char *const names[] = {
+		"null", "nullx", "nul", "tty", "tty1", "ttyS0", "ttyUSB12", "vcs", "vcsa", "vcs1",
+		"vcsa1", "ac", "abc", "abbc", "a", "b", "x|y", "x]y", "x1y", "mapper/", "mapper/r",
+		"sda", "vdb", "aab", "b", ".x", "", "0123456789012345678901234567890123456789",
+		"01234567890123456789012345678901234567890",
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof pats / sizeof *pats; i++) {
+		char line[128];
+		struct rule_set rs;
+		regex_t re;
+
+		snprintf(line, sizeof line, "%s 0:0 0600\n", pats[i]);
+		if (!CHECK_INT(parse(&rs, line), 0))
+			continue;
+		CHECK_INT(regcomp(&re, pats[i], REG_EXTENDED), 0);
+		for (k = 0; k < sizeof names / sizeof *names; k++) {
+			struct rule_subject s = { names[k], 0, 0, 0, NULL, NULL };
+			struct rule_hit h;
+			regmatch_t m[1];
+			size_t pos = 0;
+			int want = !regexec(&re, names[k], 1, m, 0) && m[0].rm_so == 0 &&
+				   (size_t)m[0].rm_eo == strlen(names[k]);
+			int got = rule_next(&rs, &pos, &s, &h);
+
+			if (got != want)
+				fprintf(stderr, "  pattern '%s' name '%s': %d, regex says %d\n",
+					pats[i], names[k], got, want);
+			CHECK_INT(got, want);
+			if (got)
+				CHECK_INT(h.m[0].rm_eo, (int)strlen(names[k]));
+		}
+		regfree(&re);
+		rule_free(&rs);
+	}
+}
+
 TEST(rule_modes_and_owners)
 {
 	mode_t m;
@@ -394,6 +441,26 @@ TEST(plan_add_remove)
 	CHECK_INT(p->steps[1].kind, ES_CMD);	/* '*' before removal */
 	CHECK_INT(p->steps[2].kind, ES_RMLINK);
 	CHECK_INT(p->steps[3].kind, ES_RMNODE);
+	eng_plan_free(p);
+}
+
+/* replayed (no SEQNUM) and triggered (SYNTH_UUID) events are synthetic:
+ * their module loads wait behind the kernel's own (mod_order.h) */
+TEST(plan_synthetic)
+{
+	struct eng_plan *p;
+	unsigned bad;
+
+	CHECK_INT(plan_for("", BYTES("ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=pci\0SEQNUM=7\0"),
+			   &p, &bad), 0);
+	CHECK_INT(p->synthetic, 0);
+	eng_plan_free(p);
+	CHECK_INT(plan_for("", BYTES("ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=pci\0SEQNUM=8\0"
+				     "SYNTH_UUID=0\0"), &p, &bad), 0);
+	CHECK_INT(p->synthetic, 1);
+	eng_plan_free(p);
+	CHECK_INT(plan_for("", BYTES("ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=pci\0"), &p, &bad), 0);
+	CHECK_INT(p->synthetic, 1);
 	eng_plan_free(p);
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,24 @@ static void mk(const char *dir, const char *rel)
 
 	snprintf(p, sizeof p, "%s/%s", dir, rel);
 	mkdir(p, 0755);
+}
+
+/* DIR/link -> target (relative, as the kernel makes them) */
+static void ln(const char *dir, const char *target, const char *link)
+{
+	char p[512];
+
+	snprintf(p, sizeof p, "%s/%s", dir, link);
+	symlink(target, p);
+}
+
+/* the kernel's device lists: bus/pci/devices/, and bus/usb/ */
+static void mk_lists(const char *dir)
+{
+	mk(dir, "bus");
+	mk(dir, "bus/pci");
+	mk(dir, "bus/pci/devices");
+	mk(dir, "bus/usb");
 }
 
 static char *fake_tree(void)
@@ -102,30 +121,86 @@ TEST(sysfs_walk_lists)
 {
 	char *dir = fake_tree();
 	struct seen s = { .n = 0 };
-	char p[512], cmd[128];
+	char cmd[128];
 
 	if (!CHECK(dir != NULL))
 		return;
-	mk(dir, "bus");
-	mk(dir, "bus/pci");
-	mk(dir, "bus/pci/devices");
-	mk(dir, "bus/usb");		/* a bus without devices/: no error */
+	mk_lists(dir);			/* bus/usb has no devices/: no error */
 	mk(dir, "class");
 	mk(dir, "class/mem");
-	snprintf(p, sizeof p, "%s/bus/pci/devices/0000:00:01.0", dir);
-	symlink("../../../devices/pci0000:00/0000:00:01.0", p);
-	snprintf(p, sizeof p, "%s/class/mem/null", dir);
-	symlink("../../devices/virtual/mem/null", p);
-	snprintf(p, sizeof p, "%s/class/mem/gone", dir);
-	symlink("../../devices/virtual/mem/gone", p);	/* vanished: skipped */
-	snprintf(p, sizeof p, "%s/class/mem/zz", dir);
-	symlink("../../devices/pci0000:00/0000:00:01.0", p);	/* twice: once */
+	ln(dir, "../../../devices/pci0000:00/0000:00:01.0", "bus/pci/devices/0000:00:01.0");
+	ln(dir, "../../devices/virtual/mem/null", "class/mem/null");
+	ln(dir, "../../devices/virtual/mem/gone", "class/mem/gone");	/* vanished: skipped */
+	ln(dir, "../../devices/pci0000:00/0000:00:01.0", "class/mem/zz");	/* twice: once */
 	unit_put(dir, "class/mem/not-a-link", "");
 	CHECK_INT(sysfs_walk_devices(dir, collect, &s), 0);
 	CHECK_INT(s.n, 2);
 	CHECK_INT(index_of(&s, "/devices/pci0000:00/0000:00:01.0"), 0);
 	CHECK_INT(index_of(&s, "/devices/virtual/mem/null"), 1);
 	CHECK_INT(sysfs_walk_devices(dir, stop_with_one, NULL), 1);	/* cb's answer, whatever it is */
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
+static void pci_dev(const char *dir, const char *rel, const char *cls)
+{
+	char p[512], t[512];
+
+	mk(dir, rel);
+	snprintf(p, sizeof p, "%s/uevent", rel);
+	unit_put(dir, p, "");
+	if (cls) {
+		snprintf(p, sizeof p, "%s/class", rel);
+		unit_put(dir, p, cls);
+	}
+	snprintf(p, sizeof p, "bus/pci/devices/%s", strrchr(rel, '/') + 1);
+	snprintf(t, sizeof t, "../../../%s", rel);
+	ln(dir, t, p);
+}
+
+/* Storage, USB and SD host controllers and PS/2 ports come first, with
+ * their parents (a bridge, i8042); then the rest, each part in DEVPATH
+ * order. */
+TEST(sysfs_walk_controllers_first)
+{
+	char *dir = fake_tree();
+	struct seen s = { .n = 0 };
+	char cmd[128];
+
+	if (!CHECK(dir != NULL))
+		return;
+	mk_lists(dir);
+	mk(dir, "bus/usb/devices");
+	pci_dev(dir, "devices/pci0000:00/0000:00:01.0", NULL);		/* no class: not first */
+	pci_dev(dir, "devices/pci0000:00/0000:00:02.0", "0x0c0330\n");	/* xHCI */
+	pci_dev(dir, "devices/pci0000:00/0000:00:03.0", "0x0c0500\n");	/* SMBus: not first */
+	pci_dev(dir, "devices/pci0000:00/0000:00:1c.0", "0x060400\n");	/* a bridge ... */
+	pci_dev(dir, "devices/pci0000:00/0000:00:1c.0/0000:01:00.0", "0x010802\n");	/* ... to NVMe */
+	mk(dir, "devices/pci0000:00/0000:00:02.0/usb1");
+	unit_put(dir, "devices/pci0000:00/0000:00:02.0/usb1/uevent", "");
+	ln(dir, "../../../devices/pci0000:00/0000:00:02.0/usb1", "bus/usb/devices/usb1");
+	/* a PS/2 port, behind its platform device */
+	mk(dir, "bus/platform");
+	mk(dir, "bus/platform/devices");
+	mk(dir, "bus/serio");
+	mk(dir, "bus/serio/devices");
+	mk(dir, "devices/platform");
+	mk(dir, "devices/platform/i8042");
+	mk(dir, "devices/platform/i8042/serio1");
+	unit_put(dir, "devices/platform/i8042/uevent", "");
+	unit_put(dir, "devices/platform/i8042/serio1/uevent", "");
+	ln(dir, "../../../devices/platform/i8042", "bus/platform/devices/i8042");
+	ln(dir, "../../../devices/platform/i8042/serio1", "bus/serio/devices/serio1");
+	CHECK_INT(sysfs_walk_devices(dir, collect, &s), 0);
+	CHECK_INT(s.n, 8);
+	CHECK_STR(s.paths[0], "/devices/pci0000:00/0000:00:02.0");
+	CHECK_STR(s.paths[1], "/devices/pci0000:00/0000:00:1c.0");
+	CHECK_STR(s.paths[2], "/devices/pci0000:00/0000:00:1c.0/0000:01:00.0");
+	CHECK_STR(s.paths[3], "/devices/platform/i8042");
+	CHECK_STR(s.paths[4], "/devices/platform/i8042/serio1");
+	CHECK_STR(s.paths[5], "/devices/pci0000:00/0000:00:01.0");
+	CHECK_STR(s.paths[6], "/devices/pci0000:00/0000:00:02.0/usb1");
+	CHECK_STR(s.paths[7], "/devices/pci0000:00/0000:00:03.0");
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	CHECK_INT(system(cmd), 0);
 }

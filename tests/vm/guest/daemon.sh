@@ -16,6 +16,10 @@ t1=$(now)
 report daemon "$t1" ready_t=$(since "$t0" "$t1")
 check_nodes "$ROOT"
 if kill -0 "$upid" 2>/dev/null; then
+	# CPU-seconds of the event loop thread and of the whole daemon (its
+	# module workers' loads included): how much of "cpu busy" is uevd's
+	echo "INFO uevd cpu: $(awk '{ printf "%s=%.2f+%.2f ", FILENAME ~ /task/ ? "loop" : "all", $14 / 100, $15 / 100 }' \
+		"/proc/$upid/task/$upid/stat" "/proc/$upid/stat")(user+sys)"
 	kill -TERM "$upid"; wait "$upid"; echo "INFO uevd exit=$? after SIGTERM"
 else
 	wait "$upid"; echo "ERROR uevd died early, exit $?"

@@ -21,6 +21,7 @@ for w in $(cat /proc/cmdline); do
 	vmtest.quiet=*) QUIET=${w#*=} ;;
 	vmtest.conf=*) UEVBOX_CONF="-f /vmtest/${w#*=}" ;;
 	vmtest.dmesg=1) DMESG=1 ;;
+	vmtest.trace=1) TRACE=1 ;;
 	esac
 done
 
@@ -46,6 +47,11 @@ watch_changes() {
 			read -r -t 0.1 -u 3 _
 			read -r s < /sys/kernel/uevent_seqnum
 			set -- /sys/module/*
+			if [ -n "${TRACE:-}" ]; then
+				read -r up _ < /proc/uptime
+				read -r _ cpu < /proc/stat
+				echo "$up $s $# $cpu" >> /run/trace.cpu
+			fi
 			if [ "$s" != "$s0" ] || [ "$#" != "$m0" ]; then
 				s0=$s m0=$#
 				read -r up _ < /proc/uptime
@@ -57,6 +63,11 @@ watch_changes() {
 	WATCH_PID=$!
 }
 watch_changes
+# vmtest.trace=1: every kernel uevent with its time, for a timeline
+if [ -n "${TRACE:-}" ] && /bin/uevbox --list 2>/dev/null | grep -qx uevdump; then
+	/bin/uevbox uevdump -k > /run/trace.ev 2>&1 &
+	TRACE_PID=$!
+fi
 
 now() { read -r up _ < /proc/uptime; echo "$up"; }
 # since T0 [T1]: T1 - T0 with two decimals (uptime has 10 ms resolution)
@@ -93,8 +104,12 @@ quiesce() {
 		t=$((${u%.*} * 100 + 1${u#*.} - 100)) last=$start
 		if [ -s /run/watch.last ]; then
 			read -r w _ < /run/watch.last
-			c=$((${w%.*} * 100 + 1${w#*.} - 100))
-			if [ "$c" -gt "$start" ]; then last=$c T_LAST=$w; fi
+			# the watcher may be rewriting it this moment: whole lines only
+			case $w in
+			[0-9]*.[0-9][0-9])
+				c=$((${w%.*} * 100 + 1${w#*.} - 100))
+				if [ "$c" -gt "$start" ]; then last=$c T_LAST=$w; fi ;;
+			esac
 		fi
 		if [ $((t - last)) -ge $((q * 100)) ]; then
 			pidof modprobe > /dev/null || break
@@ -173,6 +188,18 @@ report() {
 	sed 's/^/MOD /' /run/modules.end
 	gz_modules > /run/gz
 	awk 'FILENAME == "/run/gz" { g[$0] = 1; next } ($0 in g) { print "GZMOD " $0 }' /run/gz /run/modules.end
+	# the host's speed drifts (other guests on it); a fixed piece of
+	# work, timed after the test, lets runs be put on one scale
+	c0=$(now)
+	awk 'BEGIN { for (i = 0; i < 100000; i++) s += i * i }'
+	echo "INFO calib=$(since "$c0")"
+	# vmtest.trace=1: the watcher's samples (uptime seqnum modules cpu...)
+	# and the uevents seen, for a timeline on the host
+	if [ -n "${TRACE:-}" ]; then
+		[ -z "${TRACE_PID:-}" ] || kill "$TRACE_PID"
+		sed 's/^/TRACECPU /' /run/trace.cpu
+		[ ! -s /run/trace.ev ] || sed 's/^/TRACEEV /' /run/trace.ev
+	fi
 	# vmtest.dmesg=1 (with initcall_debug on the command line): every module
 	# init after /init started, for a timeline of where coldplug's time goes
 	[ -z "${DMESG:-}" ] || dmesg | awk -v t0="$T_INIT" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
